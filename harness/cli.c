@@ -1,0 +1,292 @@
+/* chanmul: the command-line front end. See README.md for the commands. */
+#include "cli.h"
+
+#include "plugin.h"
+#include "shape.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_PLUGINS 16
+
+int cli_option(int argc, char **argv, int *i, const char *name, const char **value)
+{
+    const char *arg = argv[*i];
+    size_t len = strlen(name);
+    if (strncmp(arg, name, len) != 0)
+        return 0;
+    if (arg[len] == '=') {
+        *value = arg + len + 1;
+        return 1;
+    }
+    if (arg[len] != '\0')
+        return 0;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "chanmul: option %s needs a value\n", name);
+        return -1;
+    }
+    *value = argv[++*i];
+    return 1;
+}
+
+void cli_print_impl_names(FILE *out)
+{
+    fprintf(out, "valid implementations: all");
+    for (size_t i = 0; i < chanmul_impl_count(); i++)
+        fprintf(out, ", %s", chanmul_impl_at(i)->name);
+    fprintf(out, "\n");
+}
+
+int cli_targets(const char *impl_name, const char **plugins, int plugin_count,
+                verify_target **targets, size_t *count)
+{
+    size_t n = 0, cap = chanmul_impl_count() + (size_t)plugin_count;
+    verify_target *t = calloc(cap ? cap : 1, sizeof *t);
+    if (!t) {
+        fprintf(stderr, "chanmul: out of memory\n");
+        return EXIT_USAGE;
+    }
+    int all = (impl_name && strcmp(impl_name, "all") == 0) || (!impl_name && plugin_count == 0);
+    if (all) {
+        for (size_t i = 0; i < chanmul_impl_count(); i++)
+            t[n++].impl = chanmul_impl_at(i);
+    } else if (impl_name) {
+        const chanmul_impl *impl = chanmul_impl_find(impl_name);
+        if (!impl) {
+            fprintf(stderr, "chanmul: unknown implementation '%s'\n", impl_name);
+            cli_print_impl_names(stderr);
+            free(t);
+            return EXIT_USAGE;
+        }
+        t[n++].impl = impl;
+    }
+    for (int k = 0; k < plugin_count; k++) {
+        char err[512];
+        chanmul_impl *impl = malloc(sizeof *impl);
+        if (!impl || plugin_load(plugins[k], impl, err, sizeof err) != 0) {
+            fprintf(stderr, "chanmul: %s\n", impl ? err : "out of memory");
+            free(impl);
+            free(t);
+            return EXIT_USAGE;
+        }
+        t[n].impl = impl;
+        t[n++].plugin_path = plugins[k];
+    }
+    *targets = t;
+    *count = n;
+    return 0;
+}
+
+/* ---- list ------------------------------------------------------------------------ */
+
+int cmd_list(int argc, char **argv)
+{
+    (void)argv;
+    if (argc > 1) {
+        fprintf(stderr, "chanmul list: takes no arguments\n");
+        return EXIT_USAGE;
+    }
+    chanmul_isa isa = chanmul_cpu_isa(), best = chanmul_cpu_isa_uncapped();
+    printf("cpu isa: %s", chanmul_isa_name(best));
+    if (isa != best)
+        printf(" (capped to %s by CHANMUL_MAX_ISA)", chanmul_isa_name(isa));
+    printf("; default threads: %d\n", chanmul_default_threads());
+    printf("%-14s %-9s %-9s %-10s %s\n", "name", "kind", "threads", "available", "description");
+    for (size_t i = 0; i < chanmul_impl_count(); i++) {
+        const chanmul_impl *impl = chanmul_impl_at(i);
+        const char *why = NULL;
+        int ok = chanmul_impl_available(impl, &why);
+        printf("%-14s %-9s %-9s %-10s %s", impl->name, chanmul_kind_name(impl->kind),
+               impl->threaded ? "uses" : "ignores", ok ? "yes" : "no", impl->description);
+        if (!ok)
+            printf(" [not available: %s]", why);
+        printf("\n");
+    }
+    return 0;
+}
+
+/* ---- verify ---------------------------------------------------------------------- */
+
+static void verify_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: chanmul verify [--impl NAME|all] [--shape NxHxWxC] [--layout nhwc|nchw]\n"
+            "                      [--threads T] [--plugin FILE.so ...] [--data smallint|random|special]\n"
+            "                      [--seed S] [--offsets X,S,Y] [--in-place|--not-in-place] [--no-large]\n"
+            "                      [--max-reports K]\n"
+            "With no arguments: the whole case matrix for every implementation.\n");
+}
+
+static int parse_offsets(const char *text, int offsets[3])
+{
+    char tail;
+    if (sscanf(text, "%d,%d,%d%c", &offsets[0], &offsets[1], &offsets[2], &tail) != 3)
+        return -1;
+    for (int i = 0; i < 3; i++)
+        if (offsets[i] < 0 || offsets[i] > 15)
+            return -1;
+    return 0;
+}
+
+int cmd_verify(int argc, char **argv)
+{
+    verify_options o;
+    verify_options_init(&o);
+    const char *impl_name = NULL, *plugins[MAX_PLUGINS];
+    int plugin_count = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        int rc;
+        char err[512];
+        if ((rc = cli_option(argc, argv, &i, "--impl", &v)) != 0) {
+            if (rc < 0)
+                return EXIT_USAGE;
+            impl_name = v;
+        } else if ((rc = cli_option(argc, argv, &i, "--shape", &v)) != 0) {
+            if (rc < 0)
+                return EXIT_USAGE;
+            if (shape_parse(v, &o.shape, err, sizeof err) != 0) {
+                fprintf(stderr, "chanmul verify: %s\n", err);
+                return EXIT_USAGE;
+            }
+            o.have_shape = 1;
+        } else if ((rc = cli_option(argc, argv, &i, "--layout", &v)) != 0) {
+            chanmul_layout layout;
+            if (rc < 0 || layout_parse(v, &layout) != 0) {
+                fprintf(stderr, "chanmul verify: unknown layout '%s' (valid: nhwc, nchw)\n", v ? v : "");
+                return EXIT_USAGE;
+            }
+            o.layout = (int)layout;
+        } else if ((rc = cli_option(argc, argv, &i, "--threads", &v)) != 0) {
+            if (rc < 0 || int_parse(v, &o.threads) != 0) {
+                fprintf(stderr, "chanmul verify: --threads takes a non-negative integer, not '%s'\n", v ? v : "");
+                return EXIT_USAGE;
+            }
+        } else if ((rc = cli_option(argc, argv, &i, "--plugin", &v)) != 0) {
+            if (rc < 0)
+                return EXIT_USAGE;
+            if (plugin_count == MAX_PLUGINS) {
+                fprintf(stderr, "chanmul verify: at most %d plugins\n", MAX_PLUGINS);
+                return EXIT_USAGE;
+            }
+            plugins[plugin_count++] = v;
+        } else if ((rc = cli_option(argc, argv, &i, "--data", &v)) != 0) {
+            verify_data d;
+            if (rc < 0 || verify_data_parse(v, &d) != 0) {
+                fprintf(stderr, "chanmul verify: unknown data '%s' (valid: smallint, random, special)\n", v ? v : "");
+                return EXIT_USAGE;
+            }
+            o.data = (int)d;
+        } else if ((rc = cli_option(argc, argv, &i, "--seed", &v)) != 0) {
+            char *end;
+            if (rc < 0 || !*v || (o.seed = strtoull(v, &end, 10), *end)) {
+                fprintf(stderr, "chanmul verify: --seed takes an unsigned integer\n");
+                return EXIT_USAGE;
+            }
+            o.have_seed = 1;
+        } else if ((rc = cli_option(argc, argv, &i, "--offsets", &v)) != 0) {
+            if (rc < 0 || parse_offsets(v, o.offsets) != 0) {
+                fprintf(stderr, "chanmul verify: --offsets takes X,S,Y, each 0..15 floats\n");
+                return EXIT_USAGE;
+            }
+            o.have_offsets = 1;
+        } else if ((rc = cli_option(argc, argv, &i, "--max-reports", &v)) != 0) {
+            if (rc < 0 || int_parse(v, &o.max_reports) != 0) {
+                fprintf(stderr, "chanmul verify: --max-reports takes a non-negative integer\n");
+                return EXIT_USAGE;
+            }
+        } else if (strcmp(argv[i], "--in-place") == 0) {
+            o.in_place = 1;
+        } else if (strcmp(argv[i], "--not-in-place") == 0) {
+            o.in_place = 0;
+        } else if (strcmp(argv[i], "--no-large") == 0) {
+            o.include_large = 0;
+        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            verify_usage(stdout);
+            return 0;
+        } else {
+            fprintf(stderr, "chanmul verify: unknown argument '%s'\n", argv[i]);
+            verify_usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    verify_target *targets;
+    size_t count;
+    int rc = cli_targets(impl_name, plugins, plugin_count, &targets, &count);
+    if (rc)
+        return rc;
+    o.targets = targets;
+    o.target_count = count;
+    verify_counts *per = calloc(count, sizeof *per), total;
+    if (!per) {
+        fprintf(stderr, "chanmul verify: out of memory\n");
+        return EXIT_USAGE;
+    }
+    printf("verify: isa %s, %zu implementation(s)\n", chanmul_isa_name(chanmul_cpu_isa()), count);
+    fflush(stdout);
+    int err = verify_run(&o, per, &total);
+    for (size_t t = 0; t < count; t++) {
+        const char *why = NULL;
+        int ok = chanmul_impl_available(targets[t].impl, &why);
+        printf("  %-16s %-9s %6ld passed %6ld failed %6ld skipped", targets[t].impl->name,
+               chanmul_kind_name(targets[t].impl->kind), per[t].passed, per[t].failed,
+               per[t].skipped);
+        if (per[t].mistrusted)
+            printf(" (%ld mistrusted)", per[t].mistrusted);
+        if (!ok)
+            printf(" (not available: %s)", why);
+        printf("\n");
+    }
+    if (err)
+        fprintf(stderr, "chanmul verify: verifier error: %s\n", chanmul_strerror(err));
+    printf("verify: %ld passed, %ld failed, %ld skipped\n", total.passed, total.failed,
+           total.skipped);
+    free(per);
+    free(targets);
+    return total.failed > 0 || err ? EXIT_VERDICT : 0;
+}
+
+/* ---- main ------------------------------------------------------------------------ */
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"list", cmd_list, "every implementation, whether it runs on this CPU, and why not"},
+    {"verify", cmd_verify, "prove implementations bit-exact against the reference"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "chanmul %s (%s): channel-wise broadcast multiply, benchmarked and verified\n",
+            CHANMUL_VERSION, CHANMUL_GIT_REVISION);
+    fprintf(out, "usage: chanmul COMMAND [options]   (chanmul COMMAND --help for its options)\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("chanmul %s (%s)\n", CHANMUL_VERSION, CHANMUL_GIT_REVISION);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "chanmul: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return EXIT_USAGE;
+}

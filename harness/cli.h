@@ -1,0 +1,30 @@
+/* The chanmul command line: shared pieces of the subcommands. */
+#ifndef CHANMUL_CLI_H
+#define CHANMUL_CLI_H
+
+#include "verify.h"
+
+#include <stddef.h>
+
+/* Exit codes: 0 success, 1 a verdict against (verification failed, ...), 2 bad usage. */
+#define EXIT_VERDICT 1
+#define EXIT_USAGE 2
+
+/* Option reading: matches "--name value" and "--name=value" at argv[*i]; on a
+ * match stores the value, advances *i past it and returns 1; returns -1 (after
+ * printing why) when the value is missing; 0 when argv[*i] is another option. */
+int cli_option(int argc, char **argv, int *i, const char *name, const char **value);
+
+/* Builds the implementations to run: impl_name "all", one registered name, or
+ * NULL (none: only plugins; or all when there are no plugins). Prints the reason
+ * and the valid names and returns EXIT_USAGE on an unknown name or a bad plugin. */
+int cli_targets(const char *impl_name, const char **plugins, int plugin_count,
+                verify_target **targets, size_t *count);
+
+/* Prints the registered names, for usage errors. */
+void cli_print_impl_names(FILE *out);
+
+int cmd_list(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+
+#endif

@@ -1,0 +1,75 @@
+/*
+ * The verifier: proves implementations bit-exact against the reference.
+ * Comparison is bit for bit (so -0.0 differs from +0.0); where the reference
+ * gives NaN, any NaN is accepted. Guard zones around y, x and s unchanged,
+ * the return code, and a mistrust rule (a case whose expected output is mostly
+ * zeros proves little and is refused) are checked on every run.
+ */
+#ifndef CHANMUL_VERIFY_H
+#define CHANMUL_VERIFY_H
+
+#include "chanmul.h"
+
+#include <stdio.h>
+
+/* How the inputs are filled (benchdnn's lesson: data that a wrong index cannot pass). */
+typedef enum verify_data {
+    VERIFY_DATA_SMALLINT = 0, /* small non-zero integers, distinct scales: exact products */
+    VERIFY_DATA_RANDOM = 1,   /* random full-range finite floats: overflow, denormals, zeros */
+    VERIFY_DATA_SPECIAL = 2,  /* +-0, +-inf, NaN, denormals, FLT_MAX mixed with ordinary values */
+    VERIFY_DATA_COUNT = 3
+} verify_data;
+
+const char *verify_data_name(verify_data d);
+int verify_data_parse(const char *text, verify_data *d); /* 0 or -1 */
+
+/* One implementation under test; plugin_path is set for plugins (for the repro line). */
+typedef struct verify_target {
+    const chanmul_impl *impl;
+    const char *plugin_path;
+} verify_target;
+
+/* One case: problem, thread count, placement of the buffers, data. */
+typedef struct verify_case {
+    chanmul_problem p;
+    int threads;
+    int offset_x, offset_s, offset_y; /* misalignment in floats, 0..15 */
+    int in_place;                     /* y == x */
+    verify_data data;
+    unsigned long long seed;
+} verify_case;
+
+typedef struct verify_counts {
+    long passed, failed, skipped, mistrusted;
+} verify_counts;
+
+/* What to run. Fields left at their "all" values expand to the case matrix. */
+typedef struct verify_options {
+    const verify_target *targets;
+    size_t target_count;
+    int have_shape;          /* 0: the full shape matrix */
+    chanmul_problem shape;   /* logical NxHxWxC when have_shape */
+    int layout;              /* -1 both, else a chanmul_layout */
+    int threads;             /* -1: the matrix 1, 2, 3, many */
+    int data;                /* -1 all, else a verify_data */
+    int have_seed;
+    unsigned long long seed;
+    int have_offsets;
+    int offsets[3];          /* x, s, y */
+    int in_place;            /* -1 both, 0 or 1 */
+    int include_large;       /* shapes larger than the last-level cache */
+    int max_reports;         /* failures described in full (the rest are counted) */
+    int quiet;               /* no per-implementation summary */
+    FILE *out;
+} verify_options;
+
+void verify_options_init(verify_options *o);
+
+/* Runs the cases; per_target (target_count entries) and total receive counts.
+ * Returns 0, or a negative chanmul_error if the verifier itself failed (memory). */
+int verify_run(const verify_options *o, verify_counts *per_target, verify_counts *total);
+
+/* Runs one case against one target; returns 1 pass, 0 fail, -1 skipped. */
+int verify_case_run(const verify_target *t, const verify_case *vc, FILE *out);
+
+#endif

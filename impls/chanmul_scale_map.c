@@ -1,0 +1,50 @@
+/*
+ * map: the tf.map_fn analogue. A generic driver walks the batch and applies a
+ * per-sample function through a function pointer, serially or, with more than
+ * one thread, in parallel over samples (so a batch of 1 gets one thread).
+ */
+#include "chanmul_internal.h"
+
+/* A per-sample function: one H x W x C sample (in the problem's layout). */
+typedef void (*sample_fn)(const chanmul_problem *p, const float *x, const float *s, float *y);
+
+static void map_samples(const chanmul_problem *p, const float *x, const float *s, float *y,
+                        int threads, sample_fn fn)
+{
+    size_t sample = p->h * p->w * p->c;
+    long long count = (long long)p->n;
+    if (threads <= 1 || count <= 1) {
+        for (long long n = 0; n < count; n++)
+            fn(p, x + (size_t)n * sample, s, y + (size_t)n * sample);
+        return;
+    }
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (long long n = 0; n < count; n++)
+        fn(p, x + (size_t)n * sample, s, y + (size_t)n * sample);
+}
+
+static void scale_sample_nhwc(const chanmul_problem *p, const float *x, const float *s,
+                              float *y)
+{
+    size_t pixels = p->h * p->w;
+    for (size_t i = 0; i < pixels; i++)
+        for (size_t c = 0; c < p->c; c++)
+            y[i * p->c + c] = x[i * p->c + c] * s[c];
+}
+
+static void scale_sample_nchw(const chanmul_problem *p, const float *x, const float *s,
+                              float *y)
+{
+    size_t plane = p->h * p->w;
+    for (size_t c = 0; c < p->c; c++)
+        for (size_t i = 0; i < plane; i++)
+            y[c * plane + i] = x[c * plane + i] * s[c];
+}
+
+int chanmul_scale_map(const chanmul_problem *p, const float *x, const float *s, float *y,
+                      int threads)
+{
+    map_samples(p, x, s, y, chanmul_resolve_threads(threads),
+                p->layout == CHANMUL_NHWC ? scale_sample_nhwc : scale_sample_nchw);
+    return CHANMUL_OK;
+}

@@ -1,0 +1,92 @@
+/* AVX2 range kernels for the channel scale. Built with -mavx2 -mfma only (this
+ * file alone); reached only when chanmul_cpu_isa() allows AVX2. */
+#include "chanmul_internal.h"
+
+#include <immintrin.h>
+#include <stdint.h>
+
+#define LANES 8
+
+/* mask_table + (LANES - n) loads a mask whose first n lanes are set. */
+static const int32_t mask_table[2 * LANES] = {-1, -1, -1, -1, -1, -1, -1, -1,
+                                              0,  0,  0,  0,  0,  0,  0,  0};
+
+static inline __m256i tail_mask(size_t n)
+{
+    return _mm256_loadu_si256((const __m256i *)(mask_table + LANES - n));
+}
+
+static inline void store(float *y, __m256 v, int nontemporal)
+{
+    if (nontemporal)
+        _mm256_stream_ps(y, v); /* caller guarantees 32-byte alignment */
+    else
+        _mm256_storeu_ps(y, v);
+}
+
+static inline size_t peel_count(const float *y, size_t i, size_t end, int nontemporal)
+{
+    size_t mis = ((uintptr_t)(y + i) & 31) / sizeof(float);
+    size_t n = nontemporal && mis ? LANES - mis : 0;
+    return n < end - i ? n : end - i;
+}
+
+static inline void masked_mul(const float *x, const float *scale_ptr, __m256 scale, int scale_is_vector,
+                              float *y, size_t n)
+{
+    __m256i m = tail_mask(n);
+    __m256 sv = scale_is_vector ? _mm256_maskload_ps(scale_ptr, m) : scale;
+    _mm256_maskstore_ps(y, m, _mm256_mul_ps(_mm256_maskload_ps(x, m), sv));
+}
+
+static void nhwc(const float *x, float *y, const chanmul_pattern *pat, size_t begin,
+                 size_t end, int nontemporal)
+{
+    const float *pv = pat->values;
+    size_t period = pat->period, i = begin, k = begin % period;
+    size_t head = peel_count(y, i, end, nontemporal);
+    if (head) {
+        masked_mul(x + i, pv + k, _mm256_setzero_ps(), 1, y + i, head);
+        i += head;
+        k += head;
+        if (k >= period)
+            k -= period;
+    }
+    for (; i + LANES <= end; i += LANES) {
+        store(y + i, _mm256_mul_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(pv + k)), nontemporal);
+        k += LANES;
+        if (k >= period)
+            k -= period;
+    }
+    if (i < end)
+        masked_mul(x + i, pv + k, _mm256_setzero_ps(), 1, y + i, end - i);
+    if (nontemporal)
+        _mm_sfence();
+}
+
+static void nchw(const float *x, float *y, const float *s, size_t c, size_t hw, size_t begin,
+                 size_t end, int nontemporal)
+{
+    size_t i = begin;
+    while (i < end) {
+        size_t plane = i / hw;
+        size_t stop = (plane + 1) * hw < end ? (plane + 1) * hw : end;
+        __m256 scale = _mm256_set1_ps(s[plane % c]);
+        size_t head = peel_count(y, i, stop, nontemporal);
+        if (head) {
+            masked_mul(x + i, NULL, scale, 0, y + i, head);
+            i += head;
+        }
+        int aligned_stream = nontemporal && ((uintptr_t)(y + i) & 31) == 0;
+        for (; i + LANES <= stop; i += LANES)
+            store(y + i, _mm256_mul_ps(_mm256_loadu_ps(x + i), scale), aligned_stream);
+        if (i < stop) {
+            masked_mul(x + i, NULL, scale, 0, y + i, stop - i);
+            i = stop;
+        }
+    }
+    if (nontemporal)
+        _mm_sfence();
+}
+
+const chanmul_range_kernels chanmul_range_avx2 = {CHANMUL_ISA_AVX2, LANES, nhwc, nchw};

@@ -1,0 +1,65 @@
+/* The driver shared by the SIMD-based kernels: picks the ISA's range kernels,
+ * builds the NHWC scale pattern once, splits the flat tensor across threads by
+ * bytes (boundaries on 64-byte multiples so no two threads share a line). */
+#include "chanmul_internal.h"
+
+#include <omp.h>
+
+/* Below this many elements a second thread costs more than it saves. */
+#ifndef CHANMUL_MIN_ELEMENTS_PER_THREAD
+#define CHANMUL_MIN_ELEMENTS_PER_THREAD 32768
+#endif
+
+const chanmul_range_kernels *chanmul_range_kernels_for_cpu(void)
+{
+    switch (chanmul_cpu_isa()) {
+    case CHANMUL_ISA_AVX512: return &chanmul_range_avx512;
+    case CHANMUL_ISA_AVX2: return &chanmul_range_avx2;
+    case CHANMUL_ISA_SCALAR: break;
+    }
+    return &chanmul_range_scalar;
+}
+
+static void run_chunk(const chanmul_range_kernels *k, const chanmul_problem *p, const float *x,
+                      const float *s, float *y, const chanmul_pattern *pat, size_t begin,
+                      size_t end, int nontemporal)
+{
+    if (begin >= end)
+        return;
+    if (p->layout == CHANMUL_NHWC)
+        k->nhwc(x, y, pat, begin, end, nontemporal);
+    else
+        k->nchw(x, y, s, p->c, p->h * p->w, begin, end, nontemporal);
+}
+
+int chanmul_run_ranges(const chanmul_range_kernels *k, const chanmul_problem *p,
+                       const float *x, const float *s, float *y, int threads,
+                       int allow_nontemporal)
+{
+    size_t total = p->n * p->h * p->w * p->c;
+    chanmul_pattern pat = {0};
+    if (p->layout == CHANMUL_NHWC) {
+        int err = chanmul_pattern_init(&pat, s, p->c, k->lanes);
+        if (err)
+            return err;
+    }
+    int nontemporal = allow_nontemporal && k->isa != CHANMUL_ISA_SCALAR &&
+                      chanmul_want_nontemporal(total * sizeof(float), x == y);
+    size_t max_useful = total / CHANMUL_MIN_ELEMENTS_PER_THREAD + 1;
+    int nthreads = chanmul_resolve_threads(threads);
+    if ((size_t)nthreads > max_useful)
+        nthreads = (int)max_useful;
+    if (nthreads == 1) {
+        run_chunk(k, p, x, s, y, &pat, 0, total, nontemporal);
+    } else {
+#pragma omp parallel num_threads(nthreads)
+        {
+            size_t begin, end; /* the team may be smaller than asked: split by its size */
+            chanmul_split_range(total, 16, omp_get_num_threads(), omp_get_thread_num(), &begin,
+                                &end);
+            run_chunk(k, p, x, s, y, &pat, begin, end, nontemporal);
+        }
+    }
+    chanmul_pattern_free(&pat);
+    return CHANMUL_OK;
+}
