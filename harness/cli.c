@@ -1,7 +1,10 @@
 /* chanmul: the command-line front end. See README.md for the commands. */
 #include "cli.h"
 
+#include "bench.h"
+#include "build_info.h"
 #include "plugin.h"
+#include "report.h"
 #include "shape.h"
 
 #include <stdio.h>
@@ -258,6 +261,9 @@ typedef struct command {
 static const command commands[] = {
     {"list", cmd_list, "every implementation, whether it runs on this CPU, and why not"},
     {"verify", cmd_verify, "prove implementations bit-exact against the reference"},
+    {"bench", cmd_bench, "time implementations at one shape beside memcpy (Google Benchmark)"},
+    {"sweep", cmd_sweep, "throughput over batch x channels x layouts x threads into results/"},
+    {"report", cmd_report, "results files -> report.md and gnuplot plots"},
 };
 
 static void usage(FILE *out)

@@ -473,7 +473,7 @@ static void make_plan(const verify_options *o, const chanmul_problem *p, int lar
         plan->thread_set[0] = 1;
         plan->thread_set[1] = 2;
         plan->thread_set[2] = 3;
-        plan->thread_set[3] = (int)(many < 33 ? many : 33);
+        plan->thread_set[3] = (int)(many < 9 ? many : 9);
         plan->thread_count = 4;
     }
     if (o->in_place >= 0) {

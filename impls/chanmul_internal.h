@@ -66,4 +66,11 @@ int chanmul_run_ranges(const chanmul_range_kernels *k, const chanmul_problem *p,
                        const float *x, const float *s, float *y, int threads,
                        int allow_nontemporal);
 
+/* peers' availability */
+/* Defined by the peer's source, or by the stub impls/peers.cmake generates when
+ * the peer's library was not found: 1 when it can run, else 0 and *why. */
+int chanmul_available_onednn(const char **why);
+int chanmul_available_xnnpack(const char **why);
+int chanmul_available_eigen(const char **why);
+
 #endif

@@ -1,0 +1,716 @@
+/*
+ * Benchmarks through the Google Benchmark C shim.
+ *
+ * A "group" is one (shape, layout, thread count). Its buffers are allocated
+ * when its first benchmark runs and first-touched by the threads that will use
+ * them, split the way chanmul's threaded kernels split work (STREAM's rule),
+ * then reused by every benchmark of the group and freed when the next group
+ * starts, so memory stays bounded by one group. Each group times the memcpy and
+ * STREAM-scale baselines on the same buffers, then every implementation that
+ * passed the verifier at this exact shape, layout and thread count; the others
+ * are registered too but report "verification failed" (never timed).
+ * Bytes are counted explicitly: 4 read + 4 written per element, plus 4*C for s.
+ */
+#include "bench.h"
+
+#include "chanmul_internal.h"
+#include "cli.h"
+#include "gbench_shim.h"
+#include "results.h"
+#include "shape.h"
+#include "sysinfo.h"
+
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef enum bench_what { BENCH_MEMCPY, BENCH_STREAM_SCALE, BENCH_KERNEL } bench_what;
+
+typedef struct bench_group {
+    chanmul_problem p;
+    int threads;
+    size_t total;
+    float *x, *s, *y; /* allocated lazily, see group_acquire */
+} bench_group;
+
+typedef struct bench_item {
+    bench_what what;
+    size_t group;                /* index into session.groups (which may move while planning) */
+    const verify_target *target; /* BENCH_KERNEL only */
+    char *failure;               /* verification failure: reported, never timed */
+    size_t index;                /* for progress */
+} bench_item;
+
+typedef struct bench_session {
+    bench_group *groups;
+    size_t group_count, group_cap;
+    bench_item *items;
+    size_t item_count, item_cap;
+    bench_group *live; /* the group whose buffers exist */
+    size_t started;    /* items begun, for progress */
+    double t0;
+    int progress;
+} bench_session;
+
+static bench_session session;
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* ---- buffers ---------------------------------------------------------------------- */
+
+static void group_release(bench_group *g)
+{
+    free(g->x);
+    free(g->y);
+    free(g->s);
+    g->x = g->y = g->s = NULL;
+}
+
+static float *alloc_tensor(size_t count)
+{
+    size_t bytes = (count * sizeof(float) + 4095) / 4096 * 4096;
+    return aligned_alloc(4096, bytes ? bytes : 4096);
+}
+
+/* Makes g's buffers live; first touch by g->threads threads, chunked as the kernels
+ * chunk. Values are ordinary normal floats (no denormals: they would time the
+ * CPU's microcode assists, not memory). */
+static int group_acquire(bench_group *g)
+{
+    if (session.live == g)
+        return 0;
+    if (session.live)
+        group_release(session.live);
+    session.live = NULL;
+    g->x = alloc_tensor(g->total);
+    g->y = alloc_tensor(g->total);
+    g->s = alloc_tensor(g->p.c);
+    if (!g->x || !g->y || !g->s) {
+        group_release(g);
+        return -1;
+    }
+    size_t total = g->total;
+    float *x = g->x, *y = g->y;
+#pragma omp parallel num_threads(g->threads)
+    {
+        size_t begin, end;
+        chanmul_split_range(total, 16, omp_get_num_threads(), omp_get_thread_num(), &begin, &end);
+        for (size_t i = begin; i < end; i++) {
+            x[i] = 1.0f + (float)(i % 7) * 0.125f;
+            y[i] = 0.0f;
+        }
+    }
+    for (size_t c = 0; c < g->p.c; c++)
+        g->s[c] = 0.5f + (float)(c % 5) * 0.25f;
+    session.live = g;
+    return 0;
+}
+
+static long long group_bytes(const bench_group *g)
+{
+    return (long long)(g->total * 2 * sizeof(float) + g->p.c * sizeof(float));
+}
+
+/* ---- the timed functions ----------------------------------------------------------- */
+
+static void copy_split(float *y, const float *x, size_t total, int threads)
+{
+    if (threads <= 1) {
+        memcpy(y, x, total * sizeof(float));
+        return;
+    }
+#pragma omp parallel num_threads(threads)
+    {
+        size_t begin, end;
+        chanmul_split_range(total, 16, omp_get_num_threads(), omp_get_thread_num(), &begin, &end);
+        memcpy(y + begin, x + begin, (end - begin) * sizeof(float));
+    }
+}
+
+/* STREAM's "scale" kernel: one scalar, a plain loop the compiler vectorises. */
+static void stream_scale(float *y, const float *x, float q, size_t total, int threads)
+{
+#pragma omp parallel num_threads(threads)
+    {
+        size_t begin, end;
+        chanmul_split_range(total, 16, omp_get_num_threads(), omp_get_thread_num(), &begin, &end);
+        for (size_t i = begin; i < end; i++)
+            y[i] = q * x[i];
+    }
+}
+
+static void progress(const bench_item *item)
+{
+    if (!session.progress || item->index < session.started)
+        return;
+    session.started = item->index + 1;
+    double elapsed = now_seconds() - session.t0;
+    double left = item->index ? elapsed / (double)item->index * (double)(session.item_count - item->index) : 0;
+    fprintf(stderr, "[%zu/%zu] %.0fs elapsed, about %.0fs left\n", item->index + 1, session.item_count,
+            elapsed, left);
+}
+
+static void run_item(gbs_state *st, void *arg)
+{
+    bench_item *item = arg;
+    bench_group *g = &session.groups[item->group];
+    progress(item);
+    if (item->failure) {
+        gbs_skip_with_error(st, item->failure);
+        return;
+    }
+    if (group_acquire(g) != 0) {
+        gbs_skip_with_error(st, "out of memory for the benchmark buffers");
+        return;
+    }
+    int rc = 0;
+    /* The shim's loop check costs a few ns; on tiny problems claim iterations in
+     * batches so that the check stays well under 1% of the time measured. */
+    long long batch = g->total < 65536 ? (long long)(65536 / g->total) : 1;
+    if (batch > 256)
+        batch = 256;
+    switch (item->what) {
+    case BENCH_MEMCPY:
+        copy_split(g->y, g->x, g->total, g->threads); /* warm-up, untimed */
+        while (gbs_keep_running_batch(st, batch))
+            for (long long k = 0; k < batch; k++) {
+                copy_split(g->y, g->x, g->total, g->threads);
+                gbs_do_not_optimize(g->y);
+            }
+        break;
+    case BENCH_STREAM_SCALE:
+        stream_scale(g->y, g->x, 3.0f, g->total, g->threads);
+        while (gbs_keep_running_batch(st, batch))
+            for (long long k = 0; k < batch; k++) {
+                stream_scale(g->y, g->x, 3.0f, g->total, g->threads);
+                gbs_do_not_optimize(g->y);
+            }
+        break;
+    case BENCH_KERNEL:
+        rc = chanmul_run(item->target->impl, &g->p, g->x, g->s, g->y, g->threads);
+        while (rc == 0 && gbs_keep_running_batch(st, batch))
+            for (long long k = 0; k < batch && rc == 0; k++) {
+                rc = chanmul_run(item->target->impl, &g->p, g->x, g->s, g->y, g->threads);
+                gbs_do_not_optimize(g->y);
+            }
+        if (rc != 0) {
+            gbs_skip_with_error(st, chanmul_strerror(rc));
+            return;
+        }
+        break;
+    }
+    long long iters = gbs_iterations(st);
+    gbs_set_bytes_processed(st, iters * group_bytes(g));
+    gbs_set_items_processed(st, iters * (long long)g->total);
+}
+
+/* ---- planning ----------------------------------------------------------------------- */
+
+static void *grow(void *array, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return array;
+    size_t ncap = *cap ? *cap * 2 : 64;
+    while (ncap < need)
+        ncap *= 2;
+    void *bigger = realloc(array, ncap * elem);
+    if (bigger)
+        *cap = ncap;
+    return bigger;
+}
+
+static bench_group *add_group(const chanmul_problem *p, int threads)
+{
+    bench_group *groups = grow(session.groups, &session.group_cap, session.group_count + 1, sizeof *groups);
+    if (!groups)
+        return NULL;
+    session.groups = groups;
+    bench_group *g = &groups[session.group_count++];
+    memset(g, 0, sizeof *g);
+    g->p = *p;
+    g->threads = threads;
+    g->total = p->n * p->h * p->w * p->c;
+    return g;
+}
+
+static int add_item(bench_what what, size_t group, const verify_target *t, char *failure)
+{
+    bench_item *items = grow(session.items, &session.item_cap, session.item_count + 1, sizeof *items);
+    if (!items)
+        return -1;
+    session.items = items;
+    bench_item *it = &items[session.item_count];
+    it->what = what;
+    it->group = group;
+    it->target = t;
+    it->failure = failure;
+    it->index = session.item_count++;
+    return 0;
+}
+
+/* Verifies every target at the group's exact problem; fills failures[t] (NULL = pass). */
+static int verify_group(const chanmul_problem *p, int threads, const verify_target *targets,
+                        size_t count, char **failures, FILE *log)
+{
+    verify_options o;
+    verify_options_init(&o);
+    o.have_shape = 1;
+    o.shape = *p;
+    o.layout = (int)p->layout;
+    o.threads = threads;
+    o.data = VERIFY_DATA_RANDOM;
+    o.in_place = 0;
+    o.max_reports = 1;
+    o.out = log;
+    o.targets = targets;
+    o.target_count = count;
+    verify_counts *per = calloc(count, sizeof *per), total;
+    if (per && verify_run(&o, per, &total) != 0) {
+        free(per);
+        return -1;
+    }
+    for (size_t t = 0; t < count && per; t++) {
+        failures[t] = NULL;
+        if (per[t].failed) {
+            char shape[96], msg[256];
+            snprintf(msg, sizeof msg, "verification failed at %s %s threads=%d (see chanmul verify)",
+                     shape_format(p, shape, sizeof shape), chanmul_layout_name(p->layout), threads);
+            failures[t] = strdup(msg);
+        }
+    }
+    int ok = per != NULL;
+    free(per);
+    return ok ? 0 : -1;
+}
+
+typedef struct bench_config {
+    const verify_target *targets;
+    size_t target_count;
+    int repetitions;
+    double min_time;
+    int threaded_only_above_one; /* single-threaded kernels only at threads 1 */
+} bench_config;
+
+/* Per target: "pass" or the first failure, for the results context. */
+static char **verify_status;
+
+/* Plans one group: verifies, then queues baselines and kernels. */
+static int plan_group(const bench_config *cfg, const chanmul_problem *p, int threads)
+{
+    char **failures = calloc(cfg->target_count, sizeof *failures);
+    if (!failures || verify_group(p, threads, cfg->targets, cfg->target_count, failures, stderr) != 0) {
+        free(failures);
+        return -1;
+    }
+    if (!add_group(p, threads)) {
+        free(failures);
+        return -1;
+    }
+    size_t gi = session.group_count - 1;
+    int rc = add_item(BENCH_MEMCPY, gi, NULL, NULL) | add_item(BENCH_STREAM_SCALE, gi, NULL, NULL);
+    for (size_t t = 0; t < cfg->target_count && rc == 0; t++) {
+        const verify_target *target = &cfg->targets[t];
+        if (!chanmul_impl_available(target->impl, NULL)) {
+            free(failures[t]);
+            continue;
+        }
+        if (threads > 1 && cfg->threaded_only_above_one && !target->impl->threaded) {
+            free(failures[t]);
+            continue;
+        }
+        if (failures[t] && !verify_status[t])
+            verify_status[t] = strdup(failures[t]);
+        rc = add_item(BENCH_KERNEL, gi, target, failures[t]);
+    }
+    free(failures);
+    return rc;
+}
+
+static void register_items(void)
+{
+    for (size_t i = 0; i < session.item_count; i++) {
+        bench_item *it = &session.items[i];
+        const bench_group *g = &session.groups[it->group];
+        char name[256], shape[96];
+        const char *op = it->what == BENCH_MEMCPY ? "memcpy"
+                         : it->what == BENCH_STREAM_SCALE ? "stream_scale"
+                                                          : chanmul_op_name(g->p.op);
+        const char *impl = it->what == BENCH_KERNEL ? it->target->impl->name : "baseline";
+        snprintf(name, sizeof name, "%s/%s/%s/%s/threads:%d", op, chanmul_layout_name(g->p.layout),
+                 impl, shape_format(&g->p, shape, sizeof shape), g->threads);
+        /* Repetitions and minimum time come in as --benchmark_* flags (see
+         * run_session) so that names stay <...>/threads:<T>/real_time. */
+        gbs_use_real_time(gbs_register(name, run_item, it));
+    }
+}
+
+static void add_verify_context(const bench_config *cfg)
+{
+    for (size_t t = 0; t < cfg->target_count; t++) {
+        const chanmul_impl *impl = cfg->targets[t].impl;
+        char key[128];
+        snprintf(key, sizeof key, "impl_kind:%s", impl->name);
+        gbs_add_context(key, chanmul_kind_name(impl->kind));
+        snprintf(key, sizeof key, "verify:%s", impl->name);
+        const char *why = NULL;
+        if (!chanmul_impl_available(impl, &why)) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "skipped: %s", why);
+            gbs_add_context(key, msg);
+        } else {
+            gbs_add_context(key, verify_status[t] ? verify_status[t] : "pass");
+        }
+    }
+}
+
+/* Runs the planned session; gb_argv holds the program name and --benchmark_* flags.
+ * Results go to json_path (if not NULL) after the memcpy ratios are added. */
+static int run_session(const bench_config *cfg, int gb_argc, char **gb_argv, const char *json_path,
+                       int argc, char **argv)
+{
+    char raw[512];
+    snprintf(raw, sizeof raw, "%s/chanmul-bench-%ld.json", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+             (long)getpid());
+    char out_flag[600], reps_flag[64], time_flag[64];
+    snprintf(out_flag, sizeof out_flag, "--benchmark_out=%s", raw);
+    snprintf(reps_flag, sizeof reps_flag, "--benchmark_repetitions=%d", cfg->repetitions);
+    snprintf(time_flag, sizeof time_flag, "--benchmark_min_time=%g", cfg->min_time > 0 ? cfg->min_time : 0.5);
+    char **args = calloc((size_t)gb_argc + 6, sizeof *args);
+    if (!args)
+        return EXIT_USAGE;
+    int n = 0;
+    /* Our defaults first: a user's --benchmark_* flag given later wins. */
+    args[n++] = gb_argv[0];
+    args[n++] = reps_flag;
+    args[n++] = time_flag;
+    args[n++] = "--benchmark_display_aggregates_only=true";
+    for (int i = 1; i < gb_argc; i++)
+        args[n++] = gb_argv[i];
+    args[n++] = out_flag;
+    args[n++] = "--benchmark_out_format=json";
+    gbs_initialize(&n, args);
+    if (gbs_report_unrecognized(n, args)) {
+        free(args);
+        return EXIT_USAGE;
+    }
+    sysinfo info;
+    sysinfo_collect(&info);
+    sysinfo_add_context(&info, argc, argv);
+    add_verify_context(cfg);
+    register_items();
+    session.t0 = now_seconds();
+    gbs_run_specified();
+    if (session.live)
+        group_release(session.live);
+    session.live = NULL;
+    gbs_shutdown();
+    free(args);
+    int rc = results_finish(raw, json_path ? json_path : raw, stdout);
+    if (json_path)
+        remove(raw);
+    else
+        fprintf(stdout, "(raw results left in %s; use --json FILE to keep them)\n", raw);
+    if (rc == 0 && json_path)
+        fprintf(stdout, "results: %s\n", json_path);
+    return rc == 0 ? 0 : EXIT_VERDICT;
+}
+
+/* ---- shared option handling --------------------------------------------------------- */
+
+#define MAX_PLUGINS 16
+
+typedef struct bench_args {
+    const char *impl_name, *json, *plugins[MAX_PLUGINS];
+    int plugin_count, repetitions, threads, have_threads;
+    double min_time;
+    int gb_argc;
+    char **gb_argv;
+} bench_args;
+
+/* Handles the options bench and sweep share; returns 1 consumed, 0 not ours, -1 error. */
+static int common_option(int argc, char **argv, int *i, bench_args *a, const char *cmd)
+{
+    const char *v = NULL;
+    int rc;
+    if (strncmp(argv[*i], "--benchmark_", 12) == 0) {
+        a->gb_argv[a->gb_argc++] = argv[*i];
+        return 1;
+    }
+    if ((rc = cli_option(argc, argv, i, "--impl", &v)) != 0) {
+        a->impl_name = v;
+        return rc;
+    }
+    if ((rc = cli_option(argc, argv, i, "--json", &v)) != 0) {
+        a->json = v;
+        return rc;
+    }
+    if ((rc = cli_option(argc, argv, i, "--plugin", &v)) != 0) {
+        if (rc > 0 && a->plugin_count == MAX_PLUGINS) {
+            fprintf(stderr, "chanmul %s: at most %d plugins\n", cmd, MAX_PLUGINS);
+            return -1;
+        }
+        if (rc > 0)
+            a->plugins[a->plugin_count++] = v;
+        return rc;
+    }
+    if ((rc = cli_option(argc, argv, i, "--repetitions", &v)) != 0) {
+        if (rc > 0 && (int_parse(v, &a->repetitions) != 0 || a->repetitions < 1)) {
+            fprintf(stderr, "chanmul %s: --repetitions takes a positive integer, not '%s'\n", cmd, v);
+            return -1;
+        }
+        return rc;
+    }
+    if ((rc = cli_option(argc, argv, i, "--min-time", &v)) != 0) {
+        char *end;
+        if (rc > 0 && ((a->min_time = strtod(v, &end)) <= 0 || *end)) {
+            fprintf(stderr, "chanmul %s: --min-time takes seconds > 0, not '%s'\n", cmd, v);
+            return -1;
+        }
+        return rc;
+    }
+    if ((rc = cli_option(argc, argv, i, "--threads", &v)) != 0) {
+        if (rc > 0 && int_parse(v, &a->threads) != 0) {
+            fprintf(stderr, "chanmul %s: --threads takes a non-negative integer, not '%s'\n", cmd, v);
+            return -1;
+        }
+        a->have_threads = 1;
+        return rc;
+    }
+    return 0;
+}
+
+static int bench_args_init(bench_args *a, int argc)
+{
+    memset(a, 0, sizeof *a);
+    a->repetitions = 5;
+    a->gb_argv = calloc((size_t)argc + 1, sizeof *a->gb_argv);
+    if (!a->gb_argv)
+        return -1;
+    a->gb_argv[a->gb_argc++] = "chanmul";
+    return 0;
+}
+
+/* ---- chanmul bench ------------------------------------------------------------------ */
+
+static void bench_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: chanmul bench --shape NxHxWxC [--layout nhwc|nchw] [--impl NAME|all]\n"
+            "                     [--threads T] [--repetitions R] [--min-time SEC] [--json FILE]\n"
+            "                     [--plugin FILE.so ...] [--benchmark_* ...]\n"
+            "Times the implementations at one shape beside memcpy and STREAM scale of the same bytes.\n"
+            "Benchmark names: <op>/<layout>/<impl>/<N>x<H>x<W>x<C>/threads:<T>.\n");
+}
+
+int cmd_bench(int argc, char **argv)
+{
+    bench_args a;
+    chanmul_problem p = {CHANMUL_OP_SCALE, CHANMUL_NHWC, 0, 0, 0, 0};
+    int have_shape = 0;
+    if (bench_args_init(&a, argc) != 0)
+        return EXIT_USAGE;
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        int rc = common_option(argc, argv, &i, &a, "bench");
+        if (rc < 0)
+            return EXIT_USAGE;
+        if (rc > 0)
+            continue;
+        char err[512];
+        if ((rc = cli_option(argc, argv, &i, "--shape", &v)) != 0) {
+            if (rc < 0)
+                return EXIT_USAGE;
+            if (shape_parse(v, &p, err, sizeof err) != 0) {
+                fprintf(stderr, "chanmul bench: %s\n", err);
+                return EXIT_USAGE;
+            }
+            have_shape = 1;
+        } else if ((rc = cli_option(argc, argv, &i, "--layout", &v)) != 0) {
+            if (rc < 0 || layout_parse(v, &p.layout) != 0) {
+                fprintf(stderr, "chanmul bench: unknown layout '%s' (valid: nhwc, nchw)\n", v ? v : "");
+                return EXIT_USAGE;
+            }
+        } else if (strcmp(argv[i], "--help") == 0) {
+            bench_usage(stdout);
+            return 0;
+        } else {
+            fprintf(stderr, "chanmul bench: unknown argument '%s'\n", argv[i]);
+            bench_usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (!have_shape) {
+        fprintf(stderr, "chanmul bench: --shape NxHxWxC is required\n");
+        bench_usage(stderr);
+        return EXIT_USAGE;
+    }
+    int err;
+    if (chanmul_problem_elements(&p, &err) == 0) {
+        fprintf(stderr, "chanmul bench: shape has %s; nothing to time\n",
+                err ? "too many elements" : "a zero dimension");
+        return EXIT_USAGE;
+    }
+    verify_target *targets;
+    size_t count;
+    if (cli_targets(a.impl_name ? a.impl_name : (a.plugin_count ? NULL : "all"), a.plugins,
+                    a.plugin_count, &targets, &count) != 0)
+        return EXIT_USAGE;
+    if (a.plugin_count && a.impl_name == NULL) {
+        /* A plugin is benchmarked beside the built-ins. */
+        free(targets);
+        if (cli_targets("all", a.plugins, a.plugin_count, &targets, &count) != 0)
+            return EXIT_USAGE;
+    }
+    verify_status = calloc(count, sizeof *verify_status);
+    bench_config cfg = {targets, count, a.repetitions, a.min_time, 0};
+    int threads = chanmul_resolve_threads(a.have_threads ? a.threads : 0);
+    fprintf(stderr, "chanmul bench: verifying %zu implementation(s) at this shape first\n", count);
+    if (!verify_status || plan_group(&cfg, &p, threads) != 0) {
+        fprintf(stderr, "chanmul bench: out of memory\n");
+        return EXIT_USAGE;
+    }
+    return run_session(&cfg, a.gb_argc, a.gb_argv, a.json, argc, argv);
+}
+
+/* ---- chanmul sweep ------------------------------------------------------------------ */
+
+typedef struct sweep_profile {
+    const char *name;
+    const size_t *batches;
+    size_t batch_count;
+    const size_t *channels;
+    size_t channel_count;
+    size_t h, w;
+    int repetitions;
+    double min_time;
+    int threaded_only_above_one;
+} sweep_profile;
+
+static const size_t quick_batches[] = {1, 8, 64};
+static const size_t quick_channels[] = {1, 3, 17, 64, 256, 1000};
+static const size_t full_batches[] = {1, 2, 4, 8, 16, 32, 64, 128};
+static const size_t full_channels[] = {1, 2, 3, 4, 7, 8, 16, 17, 32, 33, 64, 100, 128, 256, 512, 1000, 1001};
+/* Shapes the targets name beside the grid: NCHW planes of 7x7 and 13x17. */
+static const chanmul_problem extra_shapes[] = {{0, 0, 16, 7, 7, 64}, {0, 0, 8, 13, 17, 32}};
+
+static const sweep_profile profiles[] = {
+    {"quick", quick_batches, 3, quick_channels, 6, 14, 14, 3, 0.02, 1},
+    {"full", full_batches, 8, full_channels, 17, 14, 14, 5, 0.1, 0},
+};
+
+static void sweep_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: chanmul sweep [--profile quick|full] [--out DIR] [--impl NAME|all] [--threads T]\n"
+            "                     [--repetitions R] [--min-time SEC] [--json FILE] [--plugin FILE.so ...]\n"
+            "                     [--no-large] [--benchmark_* ...]\n"
+            "Throughput over batch sizes x channel counts (HxW 14x14), both layouts, threads 1..cores,\n"
+            "plus a shape far larger than the last-level cache. Writes DIR/sweep-<profile>.json\n"
+            "(default DIR: results) and prints progress with the time left on stderr.\n");
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+    bench_args a;
+    const sweep_profile *prof = &profiles[0];
+    const char *out_dir = "results";
+    int include_large = 1;
+    if (bench_args_init(&a, argc) != 0)
+        return EXIT_USAGE;
+    a.repetitions = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        int rc = common_option(argc, argv, &i, &a, "sweep");
+        if (rc < 0)
+            return EXIT_USAGE;
+        if (rc > 0)
+            continue;
+        if ((rc = cli_option(argc, argv, &i, "--profile", &v)) != 0) {
+            prof = NULL;
+            for (size_t k = 0; rc > 0 && k < sizeof profiles / sizeof profiles[0]; k++)
+                if (strcmp(v, profiles[k].name) == 0)
+                    prof = &profiles[k];
+            if (!prof) {
+                fprintf(stderr, "chanmul sweep: unknown profile '%s' (valid: quick, full)\n", v ? v : "");
+                return EXIT_USAGE;
+            }
+        } else if ((rc = cli_option(argc, argv, &i, "--out", &v)) != 0) {
+            if (rc < 0)
+                return EXIT_USAGE;
+            out_dir = v;
+        } else if (strcmp(argv[i], "--no-large") == 0) {
+            include_large = 0;
+        } else if (strcmp(argv[i], "--help") == 0) {
+            sweep_usage(stdout);
+            return 0;
+        } else {
+            fprintf(stderr, "chanmul sweep: unknown argument '%s'\n", argv[i]);
+            sweep_usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    verify_target *targets;
+    size_t count;
+    if (cli_targets(a.impl_name ? a.impl_name : "all", a.plugins, a.plugin_count, &targets, &count) != 0)
+        return EXIT_USAGE;
+    verify_status = calloc(count, sizeof *verify_status);
+    if (!verify_status)
+        return EXIT_USAGE;
+    bench_config cfg = {targets, count, a.repetitions ? a.repetitions : prof->repetitions,
+                        a.min_time > 0 ? a.min_time : prof->min_time, prof->threaded_only_above_one};
+    int max_threads = a.have_threads ? chanmul_resolve_threads(a.threads) : chanmul_default_threads();
+    int min_threads = a.have_threads ? max_threads : 1;
+
+    /* The shape list: the grid, the extra shapes, then the large one. */
+    size_t shape_cap = prof->batch_count * prof->channel_count + 4, shape_count = 0;
+    chanmul_problem *shapes = calloc(shape_cap, sizeof *shapes);
+    if (!shapes)
+        return EXIT_USAGE;
+    for (size_t b = 0; b < prof->batch_count; b++)
+        for (size_t c = 0; c < prof->channel_count; c++)
+            shapes[shape_count++] = (chanmul_problem){CHANMUL_OP_SCALE, CHANMUL_NHWC, prof->batches[b],
+                                                      prof->h, prof->w, prof->channels[c]};
+    for (size_t e = 0; e < sizeof extra_shapes / sizeof extra_shapes[0]; e++)
+        shapes[shape_count++] = extra_shapes[e];
+    if (include_large) {
+        /* Working set (x + y) 2.5x the last-level cache: the streaming-store regime. */
+        size_t elements = chanmul_llc_bytes() * 5 / 2 / (2 * sizeof(float));
+        chanmul_problem big = {CHANMUL_OP_SCALE, CHANMUL_NHWC, 0, 14, 14, 64};
+        big.n = elements / (14 * 14 * 64) + 1;
+        shapes[shape_count++] = big;
+    }
+
+    char out_path[1024];
+    snprintf(out_path, sizeof out_path, "%s/sweep-%s.json", out_dir, prof->name);
+    if (access(out_dir, W_OK) != 0) {
+        fprintf(stderr, "chanmul sweep: output folder '%s' does not exist or is not writable\n", out_dir);
+        return EXIT_USAGE;
+    }
+    fprintf(stderr, "chanmul sweep: profile %s, %zu shapes x 2 layouts x threads %d..%d; verifying each "
+                    "implementation at every point first\n",
+            prof->name, shape_count, min_threads, max_threads);
+    double t_verify = now_seconds();
+    for (size_t k = 0; k < shape_count; k++)
+        for (int layout = 0; layout < 2; layout++)
+            for (int t = min_threads; t <= max_threads; t++) {
+                chanmul_problem p = shapes[k];
+                p.layout = (chanmul_layout)layout;
+                if (plan_group(&cfg, &p, t) != 0) {
+                    fprintf(stderr, "chanmul sweep: out of memory while planning\n");
+                    return EXIT_USAGE;
+                }
+            }
+    fprintf(stderr, "chanmul sweep: verified in %.0fs; %zu benchmarks to run\n", now_seconds() - t_verify,
+            session.item_count);
+    free(shapes);
+    session.progress = 1;
+    return run_session(&cfg, a.gb_argc, a.gb_argv, a.json ? a.json : out_path, argc, argv);
+}

@@ -1,0 +1,171 @@
+#include "results.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int results_parse_name(const char *name, results_name *out)
+{
+    if (!name || strlen(name) >= sizeof out->buf)
+        return -1;
+    strcpy(out->buf, name);
+    char *fields[6] = {0};
+    int n = 0;
+    for (char *tok = strtok(out->buf, "/"); tok && n < 6; tok = strtok(NULL, "/"))
+        fields[n++] = tok;
+    if (n < 5 || strncmp(fields[4], "threads:", 8) != 0)
+        return -1;
+    out->op = fields[0];
+    out->layout = fields[1];
+    out->impl = fields[2];
+    out->shape = fields[3];
+    out->threads = atoi(fields[4] + 8);
+    return 0;
+}
+
+int results_write_atomic(const char *path, const char *data, size_t len)
+{
+    size_t plen = strlen(path) + 32;
+    char *tmp = malloc(plen);
+    if (!tmp)
+        return -1;
+    snprintf(tmp, plen, "%s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    int ok = f && fwrite(data, 1, len, f) == len;
+    ok = f && fclose(f) == 0 && ok;
+    if (!ok || rename(tmp, path) != 0) {
+        fprintf(stderr, "chanmul: cannot write %s: %s\n", path, strerror(errno));
+        remove(tmp);
+        free(tmp);
+        return -1;
+    }
+    free(tmp);
+    return 0;
+}
+
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    size_t got;
+    while (buf && (got = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+        len += got;
+        if (len + 1 == cap) {
+            char *bigger = realloc(buf, cap *= 2);
+            if (!bigger) {
+                free(buf);
+                buf = NULL;
+            }
+            buf = bigger;
+        }
+    }
+    fclose(f);
+    if (buf)
+        buf[len] = '\0';
+    return buf;
+}
+
+static const char *str_field(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+static double num_field(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : -1.0;
+}
+
+/* The memcpy row that a kernel row is compared with, or NULL. */
+static const cJSON *find_memcpy(const cJSON *rows, const cJSON *row, const results_name *rn)
+{
+    const cJSON *cand;
+    cJSON_ArrayForEach(cand, rows)
+    {
+        results_name cn;
+        if (results_parse_name(str_field(cand, "name"), &cn) != 0 || strcmp(cn.op, "memcpy") != 0)
+            continue;
+        if (strcmp(cn.layout, rn->layout) || strcmp(cn.shape, rn->shape) || cn.threads != rn->threads)
+            continue;
+        if (strcmp(str_field(cand, "run_type"), str_field(row, "run_type")) ||
+            strcmp(str_field(cand, "aggregate_name"), str_field(row, "aggregate_name")) ||
+            num_field(cand, "repetition_index") != num_field(row, "repetition_index"))
+            continue;
+        return cand;
+    }
+    return NULL;
+}
+
+int results_finish(const char *raw_path, const char *out_path, FILE *summary)
+{
+    char *text = read_file(raw_path);
+    if (!text) {
+        fprintf(stderr, "chanmul: cannot read benchmark output %s: %s\n", raw_path, strerror(errno));
+        return -1;
+    }
+    cJSON *root = cJSON_Parse(text);
+    free(text);
+    cJSON *rows = root ? cJSON_GetObjectItemCaseSensitive(root, "benchmarks") : NULL;
+    if (!cJSON_IsArray(rows)) {
+        fprintf(stderr, "chanmul: %s is not Google Benchmark JSON\n", raw_path);
+        cJSON_Delete(root);
+        return -1;
+    }
+    if (summary)
+        fprintf(summary, "\n%-58s %10s %10s %8s\n", "benchmark (median)", "GB/s", "Gelem/s", "x memcpy");
+    cJSON *row;
+    cJSON_ArrayForEach(row, rows)
+    {
+        results_name rn;
+        const char *agg = str_field(row, "aggregate_name");
+        double bps = num_field(row, "bytes_per_second");
+        if (results_parse_name(str_field(row, "name"), &rn) != 0 || bps < 0)
+            continue;
+        if (strcmp(agg, "stddev") == 0 || strcmp(agg, "cv") == 0)
+            continue; /* a ratio of spreads means nothing */
+        const cJSON *ref = find_memcpy(rows, row, &rn);
+        double ratio = ref && num_field(ref, "bytes_per_second") > 0
+                           ? bps / num_field(ref, "bytes_per_second")
+                           : -1.0;
+        if (ratio >= 0)
+            cJSON_AddNumberToObject(row, "memcpy_ratio", ratio);
+        int is_summary_row = strcmp(agg, "median") == 0 ||
+                             (strcmp(str_field(row, "run_type"), "iteration") == 0 &&
+                              num_field(row, "repetitions") <= 1);
+        if (summary && is_summary_row) {
+            char name[80];
+            snprintf(name, sizeof name, "%s/%s/%s/%s/threads:%d", rn.op, rn.layout, rn.impl,
+                     rn.shape, rn.threads);
+            fprintf(summary, "%-58s %10.1f %10.2f", name, bps / 1e9,
+                    num_field(row, "items_per_second") / 1e9);
+            if (ratio >= 0)
+                fprintf(summary, " %8.2f", ratio);
+            fprintf(summary, "\n");
+        }
+    }
+    const char *last_error = "";
+    cJSON_ArrayForEach(row, rows)
+    {
+        const char *name = str_field(row, "name");
+        if (!summary || !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(row, "error_occurred")) ||
+            strcmp(name, last_error) == 0)
+            continue; /* an error row repeats once per repetition: show it once */
+        fprintf(summary, "%-58s FAIL: %s\n", name, str_field(row, "error_message"));
+        last_error = name;
+    }
+    char *out = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (!out) {
+        fprintf(stderr, "chanmul: out of memory writing %s\n", out_path);
+        return -1;
+    }
+    int rc = results_write_atomic(out_path, out, strlen(out));
+    cJSON_free(out);
+    return rc;
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# chanmul's two entry points, set-up included (README.md):
+#   bash harness/run.sh main   install what is missing, build, list, verify all,
+#                              run the quick sweep, write results/, plots/ and report.md
+#   bash harness/run.sh test   install what is missing, build, run the ctest suites in a
+#                              Release build and again under AddressSanitizer + UBSan
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages the project needs (the compilers, CMake and git are on the machine
+# image, but a fresh machine gets them installed too if they are missing).
+PACKAGES=(cmake make gcc g++ git pkg-config
+          libbenchmark-dev libhwloc-dev libcjson-dev gnuplot-nox
+          libdnnl-dev libxnnpack-dev libpthreadpool-dev libeigen3-dev)
+JOBS=$(nproc 2>/dev/null || echo 2)
+
+install_missing() {
+    local missing=()
+    for p in "${PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -eq 0 ]; then
+        echo "set-up: installing ${missing[*]}" >&2
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    else
+        echo "set-up: missing packages; install them with:" >&2
+        echo "  sudo apt-get install -y ${missing[*]}" >&2
+        exit 1
+    fi
+}
+
+build() { # build DIR [cmake args...]
+    local dir=$1; shift
+    cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
+    cmake --build "$dir" -j "$JOBS"
+}
+
+case "${1:-}" in
+main)
+    install_missing
+    build build
+    build/chanmul list
+    build/chanmul verify
+    build/chanmul sweep --profile quick --out results
+    cp results/sweep-quick.json results/latest.json
+    build/chanmul report results/sweep-quick.json --out report.md --plots plots
+    echo "main: done; see report.md"
+    ;;
+test)
+    install_missing
+    build build
+    (cd build && ctest --output-on-failure -j 1)
+    # The same suites with AddressSanitizer and UndefinedBehaviorSanitizer.
+    build build-sanitize -DCHANMUL_SANITIZE=ON
+    (cd build-sanitize && ctest --output-on-failure -j 1)
+    ;;
+*)
+    echo "usage: bash harness/run.sh main|test" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,148 @@
+/*
+ * onednn: the peer oneDNN (libdnnl) behind chanmul's kernel signature. One
+ * binary primitive, dnnl_binary_mul, with src0 = x (N,C,H,W logical dims in
+ * format tag nhwc or nchw), src1 = s as {1,C,1,1} (channel broadcast) and
+ * dst = y; in place is dst and src0 on the same buffer, which binary allows.
+ *
+ * Creating a primitive costs far more than running it, so the engine and
+ * stream live for the process and a single-entry cache keeps the primitive and
+ * its three memory objects for the last (layout, n, h, w, c, threads); memory
+ * objects get the call's pointers by dnnl_memory_set_data_handle. benchdnn
+ * likewise times execution only. One mutex serialises calls: the cached
+ * memory objects are shared state, and a single entry never grows.
+ *
+ * Threads: this Debian build of oneDNN runs on OpenMP (DNNL_CPU_RUNTIME_OMP,
+ * GNU libgomp, the runtime chanmul uses), and its parallel regions take
+ * omp_get_max_threads(). The call sets that to the requested count around
+ * primitive creation and execution and restores the caller's value after.
+ * oneDNN keys its own primitive cache by thread count, so ours does too.
+ */
+#include "chanmul_internal.h"
+
+#include <oneapi/dnnl/dnnl.h>
+#include <omp.h>
+#include <pthread.h>
+
+typedef struct onednn_key {
+    chanmul_layout layout;
+    size_t n, h, w, c;
+    int threads;
+} onednn_key;
+
+typedef struct onednn_state {
+    dnnl_engine_t engine; /* created once, kept for the process */
+    dnnl_stream_t stream;
+    int have_entry;
+    onednn_key key;
+    dnnl_primitive_t primitive;
+    dnnl_memory_t src0, src1, dst;
+} onednn_state;
+
+static onednn_state state;
+static pthread_mutex_t state_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int chanmul_available_onednn(const char **why)
+{
+    (void)why;
+    return 1; /* oneDNN falls back to its reference code on any x86-64 CPU */
+}
+
+static int key_equal(const onednn_key *a, const onednn_key *b)
+{
+    return a->layout == b->layout && a->n == b->n && a->h == b->h && a->w == b->w &&
+           a->c == b->c && a->threads == b->threads;
+}
+
+static void drop_entry(onednn_state *st)
+{
+    dnnl_primitive_destroy(st->primitive);
+    dnnl_memory_destroy(st->src0);
+    dnnl_memory_destroy(st->src1);
+    dnnl_memory_destroy(st->dst);
+    st->primitive = NULL;
+    st->src0 = st->src1 = st->dst = NULL;
+    st->have_entry = 0;
+}
+
+static int open_engine(onednn_state *st)
+{
+    if (st->stream)
+        return 0;
+    if (!st->engine && dnnl_engine_create(&st->engine, dnnl_cpu, 0) != dnnl_success)
+        return CHANMUL_EPEER;
+    if (dnnl_stream_create(&st->stream, st->engine, dnnl_stream_default_flags) != dnnl_success)
+        return CHANMUL_EPEER;
+    return 0;
+}
+
+/* Builds the primitive and memory objects for key; on failure the entry stays empty. */
+static int build_entry(onednn_state *st, const onednn_key *key)
+{
+    dnnl_format_tag_t tag = key->layout == CHANMUL_NHWC ? dnnl_nhwc : dnnl_nchw;
+    dnnl_dims_t x_dims = {(dnnl_dim_t)key->n, (dnnl_dim_t)key->c, (dnnl_dim_t)key->h,
+                          (dnnl_dim_t)key->w};
+    dnnl_dims_t s_dims = {1, (dnnl_dim_t)key->c, 1, 1};
+    dnnl_memory_desc_t x_md, s_md;
+    dnnl_binary_desc_t desc;
+    dnnl_primitive_desc_t pd = NULL;
+    int err = CHANMUL_EPEER;
+
+    if (dnnl_memory_desc_init_by_tag(&x_md, 4, x_dims, dnnl_f32, tag) != dnnl_success ||
+        dnnl_memory_desc_init_by_tag(&s_md, 4, s_dims, dnnl_f32, tag) != dnnl_success ||
+        dnnl_binary_desc_init(&desc, dnnl_binary_mul, &x_md, &s_md, &x_md) != dnnl_success)
+        return CHANMUL_EPEER;
+    if (dnnl_primitive_desc_create(&pd, &desc, NULL, st->engine, NULL) != dnnl_success)
+        return CHANMUL_EPEER;
+    if (dnnl_primitive_create(&st->primitive, pd) != dnnl_success)
+        goto out_pd;
+    if (dnnl_memory_create(&st->src0, &x_md, st->engine, DNNL_MEMORY_NONE) != dnnl_success ||
+        dnnl_memory_create(&st->src1, &s_md, st->engine, DNNL_MEMORY_NONE) != dnnl_success ||
+        dnnl_memory_create(&st->dst, &x_md, st->engine, DNNL_MEMORY_NONE) != dnnl_success)
+        goto out_entry;
+    st->key = *key;
+    st->have_entry = 1;
+    err = 0;
+    goto out_pd;
+out_entry:
+    drop_entry(st);
+out_pd:
+    dnnl_primitive_desc_destroy(pd);
+    return err;
+}
+
+/* Runs the cached primitive on the call's buffers; the lock is held. */
+static int execute_locked(onednn_state *st, const onednn_key *key, const float *x,
+                          const float *s, float *y)
+{
+    int err = open_engine(st);
+    if (err)
+        return err;
+    if (st->have_entry && !key_equal(&st->key, key))
+        drop_entry(st);
+    if (!st->have_entry && (err = build_entry(st, key)))
+        return err;
+    /* oneDNN only reads sources: dropping const here is safe. */
+    if (dnnl_memory_set_data_handle(st->src0, (void *)x) != dnnl_success ||
+        dnnl_memory_set_data_handle(st->src1, (void *)s) != dnnl_success ||
+        dnnl_memory_set_data_handle(st->dst, y) != dnnl_success)
+        return CHANMUL_EPEER;
+    dnnl_exec_arg_t args[3] = {
+        {DNNL_ARG_SRC_0, st->src0}, {DNNL_ARG_SRC_1, st->src1}, {DNNL_ARG_DST, st->dst}};
+    if (dnnl_primitive_execute(st->primitive, st->stream, 3, args) != dnnl_success ||
+        dnnl_stream_wait(st->stream) != dnnl_success)
+        return CHANMUL_EPEER;
+    return 0;
+}
+
+int chanmul_scale_peer_onednn(const chanmul_problem *p, const float *x, const float *s,
+                              float *y, int threads)
+{
+    onednn_key key = {p->layout, p->n, p->h, p->w, p->c, chanmul_resolve_threads(threads)};
+    pthread_mutex_lock(&state_lock);
+    int saved_threads = omp_get_max_threads();
+    omp_set_num_threads(key.threads);
+    int err = execute_locked(&state, &key, x, s, y);
+    omp_set_num_threads(saved_threads);
+    pthread_mutex_unlock(&state_lock);
+    return err;
+}

@@ -1,0 +1,129 @@
+/*
+ * xnnpack: the peer XNNPACK behind chanmul's kernel signature. One multiply
+ * operator (xnn_create_multiply_nd_f32 / xnn_setup_multiply_nd_f32 /
+ * xnn_run_operator) with NumPy-style broadcast shapes: NHWC multiplies
+ * {N,H,W,C} by {C}, NCHW multiplies {N,C,H,W} by {C,1,1}. The output range is
+ * (-inf, +inf), the widest XNNPACK accepts, so no finite value is clamped.
+ *
+ * The operator is not bound to a shape (setup binds shape and pointers, and
+ * must run on every call since the pointers change), so one operator lives
+ * for the process; pthreadpools for the last few thread counts are kept, as
+ * XNNPACK's users keep theirs. A mutex serialises calls: both are shared.
+ *
+ * Threads: XNNPACK parallelises over a pthreadpool of `threads` threads (the
+ * caller is one of them); 1 thread passes no pool and runs on the caller. The
+ * operator is created with XNN_FLAG_YIELD_WORKERS: by default pthreadpool's
+ * workers spin between calls, and with more threads than free cores (this
+ * machine has 2, shared) the spinners starve the caller: 33 threads took
+ * about 200 ms per tiny call spinning, under 0.5 ms yielding.
+ *
+ * Known departures from the reference, which the verifier reports (Debian's
+ * XNNPACK 0.0~git20220216, checked against its source and by test):
+ *  - xnn_run_operator always passes PTHREADPOOL_FLAG_DISABLE_DENORMALS, so on
+ *    x86 the multiply runs with MXCSR FTZ+DAZ set: denormal inputs read as
+ *    zero and denormal products are flushed to zero of the same sign;
+ *  - this version clamps every product with its min/max micro-kernel even
+ *    for an infinite range, and max_ps(NaN, -inf) returns -inf, so a NaN
+ *    product (NaN in x or s) comes out as -inf.
+ * Neither can be switched off through XNNPACK's public API.
+ */
+#include "chanmul_internal.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <pthreadpool.h>
+#include <xnnpack.h>
+
+/* Pools kept, most recently used first: enough for a caller that cycles a few
+ * thread counts (the verifier tries 1, 2, 3 and many per case) without
+ * creating and joining threads on every call, and bounded. */
+#define POOLS_KEPT 4
+
+typedef struct xnnpack_pool {
+    int threads; /* 0: empty slot */
+    pthreadpool_t pool;
+} xnnpack_pool;
+
+typedef struct xnnpack_state {
+    xnn_operator_t op; /* created once, kept for the process */
+    xnnpack_pool pools[POOLS_KEPT];
+} xnnpack_state;
+
+static xnnpack_state state;
+static pthread_mutex_t state_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static enum xnn_status init_status = xnn_status_uninitialized;
+
+static void initialize_xnnpack(void) { init_status = xnn_initialize(NULL); }
+
+int chanmul_available_xnnpack(const char **why)
+{
+    pthread_once(&init_once, initialize_xnnpack);
+    if (init_status == xnn_status_success)
+        return 1;
+    if (why)
+        *why = init_status == xnn_status_unsupported_hardware
+                   ? "xnn_initialize: XNNPACK does not support this CPU"
+                   : "xnn_initialize failed";
+    return 0;
+}
+
+/* *pool: a pool of exactly `threads` threads, or NULL for 1 (XNNPACK then runs
+ * on the caller). Reuses a kept pool or makes one, evicting the least recently
+ * used. The lock is held. */
+static int use_pool(xnnpack_state *st, int threads, pthreadpool_t *pool)
+{
+    xnnpack_pool found = {0, NULL};
+    int i;
+    *pool = NULL;
+    if (threads == 1)
+        return 0;
+    for (i = 0; i < POOLS_KEPT - 1 && st->pools[i].threads != threads; i++)
+        ;
+    if (st->pools[i].threads == threads) {
+        found = st->pools[i];
+    } else {
+        if (!(found.pool = pthreadpool_create((size_t)threads)))
+            return CHANMUL_ENOMEM;
+        found.threads = threads;
+        pthreadpool_destroy(st->pools[i].pool); /* the last slot; accepts NULL */
+    }
+    for (; i > 0; i--)
+        st->pools[i] = st->pools[i - 1];
+    st->pools[0] = found;
+    *pool = found.pool;
+    return 0;
+}
+
+static int run_locked(xnnpack_state *st, const chanmul_problem *p, const float *x,
+                      const float *s, float *y, int threads)
+{
+    size_t nhwc_x[4] = {p->n, p->h, p->w, p->c}, nhwc_s[1] = {p->c};
+    size_t nchw_x[4] = {p->n, p->c, p->h, p->w}, nchw_s[3] = {p->c, 1, 1};
+    int nhwc = p->layout == CHANMUL_NHWC;
+    pthreadpool_t pool;
+    int err;
+
+    if (!chanmul_available_xnnpack(NULL))
+        return CHANMUL_EPEER;
+    if (!st->op && xnn_create_multiply_nd_f32(-INFINITY, INFINITY, XNN_FLAG_YIELD_WORKERS,
+                                              &st->op) != xnn_status_success)
+        return CHANMUL_EPEER;
+    if ((err = use_pool(st, threads, &pool)))
+        return err;
+    if (xnn_setup_multiply_nd_f32(st->op, 4, nhwc ? nhwc_x : nchw_x, nhwc ? 1 : 3,
+                                  nhwc ? nhwc_s : nchw_s, x, s, y, pool) != xnn_status_success)
+        return CHANMUL_EPEER;
+    if (xnn_run_operator(st->op, pool) != xnn_status_success)
+        return CHANMUL_EPEER;
+    return 0;
+}
+
+int chanmul_scale_peer_xnnpack(const chanmul_problem *p, const float *x, const float *s,
+                               float *y, int threads)
+{
+    pthread_mutex_lock(&state_lock);
+    int err = run_locked(&state, p, x, s, y, chanmul_resolve_threads(threads));
+    pthread_mutex_unlock(&state_lock);
+    return err;
+}
