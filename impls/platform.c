@@ -30,21 +30,38 @@ chanmul_isa chanmul_cpu_isa_uncapped(void)
     return CHANMUL_ISA_SCALAR;
 }
 
+/* Parses a CHANMUL_MAX_ISA value: 0 and *isa, or -1 for an unknown name. */
+static int isa_cap_parse(const char *cap, chanmul_isa *isa)
+{
+    if (strcasecmp(cap, "scalar") == 0)
+        *isa = CHANMUL_ISA_SCALAR;
+    else if (strcasecmp(cap, "avx2") == 0)
+        *isa = CHANMUL_ISA_AVX2;
+    else if (strcasecmp(cap, "avx512") == 0)
+        *isa = CHANMUL_ISA_AVX512;
+    else
+        return -1;
+    return 0;
+}
+
 /* CHANMUL_MAX_ISA is read on every call (cheap) so tests can change it at run time. */
 chanmul_isa chanmul_cpu_isa(void)
 {
     chanmul_isa best = chanmul_cpu_isa_uncapped();
     const char *cap = getenv("CHANMUL_MAX_ISA");
-    if (!cap || !*cap)
-        return best;
-    chanmul_isa limit = best;
-    if (strcasecmp(cap, "scalar") == 0)
-        limit = CHANMUL_ISA_SCALAR;
-    else if (strcasecmp(cap, "avx2") == 0)
-        limit = CHANMUL_ISA_AVX2;
-    else if (strcasecmp(cap, "avx512") == 0)
-        limit = CHANMUL_ISA_AVX512;
+    chanmul_isa limit;
+    if (!cap || !*cap || isa_cap_parse(cap, &limit) != 0)
+        return best; /* unknown values are ignored; chanmul_isa_cap_error() names them */
     return limit < best ? limit : best;
+}
+
+const char *chanmul_isa_cap_error(void)
+{
+    const char *cap = getenv("CHANMUL_MAX_ISA");
+    chanmul_isa limit;
+    if (!cap || !*cap || isa_cap_parse(cap, &limit) == 0)
+        return NULL;
+    return cap;
 }
 
 int chanmul_default_threads(void)

@@ -113,11 +113,15 @@ size_t chanmul_problem_elements(const chanmul_problem *p, int *err)
     return total;
 }
 
-/* [a, a+an) and [b, b+bn) in bytes share at least one byte. */
+/* [a, a+an) and [b, b+bn) in bytes share at least one byte. Overflow-safe:
+ * only the distance from the lower start to the higher one is formed (it
+ * cannot wrap), never an end address, which can wrap for absurd lengths. */
 static int regions_overlap(const void *a, size_t an, const void *b, size_t bn)
 {
     uintptr_t pa = (uintptr_t)a, pb = (uintptr_t)b;
-    return pa < pb + bn && pb < pa + an;
+    if (an == 0 || bn == 0)
+        return 0;
+    return pa <= pb ? pb - pa < an : pa - pb < bn;
 }
 
 int chanmul_check(const chanmul_problem *p, const float *x, const float *s, const float *y,

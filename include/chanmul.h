@@ -118,6 +118,9 @@ size_t chanmul_problem_elements(const chanmul_problem *p, int *err);
 /* The ISA the dispatching kernels use: the best this CPU supports, capped by
  * the environment variable CHANMUL_MAX_ISA (avx512|avx2|scalar). */
 chanmul_isa chanmul_cpu_isa(void);
+/* NULL, or CHANMUL_MAX_ISA's value when it is set but names no ISA (such a
+ * value is ignored: chanmul_cpu_isa() is then uncapped). */
+const char *chanmul_isa_cap_error(void);
 /* The best ISA the CPU itself supports, ignoring the cap. */
 chanmul_isa chanmul_cpu_isa_uncapped(void);
 /* Threads used for a `threads` argument of 0. */

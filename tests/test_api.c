@@ -261,6 +261,44 @@ static void test_overlap(void)
     p.layout = CHANMUL_NHWC;
 }
 
+/* Overlap checks must not wrap around: a region whose end address would wrap
+ * (pointer + bytes > UINTPTR_MAX) still covers everything from its start up.
+ * Only chanmul_check: the pointers are made-up addresses, never dereferenced. */
+static void test_overlap_no_wraparound(void)
+{
+    /* SIZE_MAX/4 elements fit (no EOVERFLOW); x + bytes wraps to below y. */
+    chanmul_problem p = problem(CHANMUL_NHWC, SIZE_MAX / sizeof(float), 1, 1, 1);
+    const float *x = (const float *)(uintptr_t)0x1000, *y = (const float *)(uintptr_t)0x2000;
+    const float *s = (const float *)(uintptr_t)0x100;
+    int got = chanmul_check(&p, x, s, y, 1);
+    CHECK(got == CHANMUL_EOVERLAP_XY,
+          "x=0x1000, y=0x2000, SIZE_MAX/4 elements (x's end wraps): chanmul_check returned %d (%s), "
+          "expected EOVERLAP_XY", got, chanmul_strerror(got));
+    got = chanmul_check(&p, y, s, x, 1);
+    CHECK(got == CHANMUL_EOVERLAP_XY,
+          "x=0x2000, y=0x1000, SIZE_MAX/4 elements: chanmul_check returned %d (%s), expected EOVERLAP_XY",
+          got, chanmul_strerror(got));
+    /* In place (x == y), s above y's start and below its wrapped end. */
+    got = chanmul_check(&p, x, y, x, 1);
+    CHECK(got == CHANMUL_EOVERLAP_SY,
+          "y=0x1000, s=0x2000, SIZE_MAX/4 elements (y's end wraps): chanmul_check returned %d (%s), "
+          "expected EOVERLAP_SY", got, chanmul_strerror(got));
+    /* s just below y: no overlap, whatever y's size. */
+    got = chanmul_check(&p, x, (const float *)(uintptr_t)(0x1000 - sizeof(float)), x, 1);
+    CHECK(got == 0, "s ends at y's start (y's end wraps): chanmul_check returned %d (%s), expected 0", got,
+          chanmul_strerror(got));
+    /* A region at the very top of the address space: y's end would be exactly 2^N. */
+    p = problem(CHANMUL_NHWC, 4, 1, 1, 1);
+    const float *top = (const float *)(uintptr_t)(UINTPTR_MAX - 15);
+    got = chanmul_check(&p, (const float *)(uintptr_t)0x1000, (const float *)(uintptr_t)0x100, top, 1);
+    CHECK(got == 0, "y in the top 16 bytes, x and s low: chanmul_check returned %d (%s), expected 0", got,
+          chanmul_strerror(got));
+    got = chanmul_check(&p, (const float *)(uintptr_t)(UINTPTR_MAX - 7), (const float *)(uintptr_t)0x100,
+                        top, 1);
+    CHECK(got == CHANMUL_EOVERLAP_XY, "x = y + 8 bytes at the top: chanmul_check returned %d (%s)", got,
+          chanmul_strerror(got));
+}
+
 /* The boundaries of the overlap rules: adjacent buffers are fine, s may overlap x. */
 static void test_overlap_allowed(void)
 {
@@ -587,6 +625,23 @@ static void test_isa_cap(void)
     set_cap("");
     CHECK(chanmul_cpu_isa() == best, "an empty CHANMUL_MAX_ISA gives %s",
           chanmul_isa_name(chanmul_cpu_isa()));
+    CHECK(chanmul_isa_cap_error() == NULL, "an empty CHANMUL_MAX_ISA is reported as an error");
+
+    /* An unknown value is ignored, and chanmul_isa_cap_error() names it. */
+    set_cap("sse9");
+    CHECK(chanmul_cpu_isa() == best, "CHANMUL_MAX_ISA=sse9 gives %s", chanmul_isa_name(chanmul_cpu_isa()));
+    const char *bad = chanmul_isa_cap_error();
+    CHECK(bad && strcmp(bad, "sse9") == 0, "chanmul_isa_cap_error() with CHANMUL_MAX_ISA=sse9 returned %s",
+          bad ? bad : "NULL");
+    static const char *valid_caps[] = {"scalar", "avx2", "avx512", "AVX2"};
+    for (size_t k = 0; k < COUNT_OF(valid_caps); k++) {
+        set_cap(valid_caps[k]);
+        bad = chanmul_isa_cap_error();
+        CHECK(bad == NULL, "chanmul_isa_cap_error() with CHANMUL_MAX_ISA=%s returned %s", valid_caps[k],
+              bad ? bad : "NULL");
+    }
+    set_cap(NULL);
+    CHECK(chanmul_isa_cap_error() == NULL, "chanmul_isa_cap_error() without CHANMUL_MAX_ISA is not NULL");
 
     /* Under every cap, every implementation still computes the right thing. */
     static const char *caps[] = {"scalar", "avx2", "avx512"};
@@ -624,6 +679,7 @@ int main(void)
     test_null_pointers();
     test_overflow();
     test_overlap();
+    test_overlap_no_wraparound();
     test_overlap_allowed();
     test_layout_threads_problem_op_impl();
     test_zero_size();
