@@ -26,39 +26,63 @@ void chanmul_split_range(size_t total, size_t grain, int parts, int index, size_
 
 /*
  * Flat element ranges of a channel-scale problem, shared by the SIMD kernels.
- * NHWC: element i has scale s[i % C]. The kernels walk a "pattern": s repeated
+ * NHWC: element i has scale s[i % C]; NCHW: s[(i / HW) % C]. The kernels walk
+ * a "pattern": the scale sequence (s, or each s[c] HW times for NCHW) repeated
  * so that a vector of V lanes starting at pattern offset k < period can be
- * loaded from pattern[k .. k+V) without wrapping. period = C when C >= V,
- * otherwise lcm(C, V) (a multiple of C that is >= V).
+ * loaded from pattern[k .. k+V) without wrapping. period = lcm(C, 16), a
+ * multiple of every vector width, or C itself when that would be too long.
  */
 typedef struct chanmul_pattern {
-    float *values;  /* period + max vector width floats */
+    float *values;  /* period + CHANMUL_PATTERN_SLACK floats, 64-byte aligned */
     size_t period;
+    float *heap;    /* what to free: NULL when values is the caller's buffer */
 } chanmul_pattern;
 
 #define CHANMUL_MAX_LANES 16
+/* Floats past the period, so an unrolled step of up to 4 vectors of 16 lanes
+ * starting at any k < period reads the pattern without wrapping. */
+#define CHANMUL_PATTERN_SLACK 64
+/* Longest period worth repeating to lcm(C, 16): 16 KiB, beside x and y in L1. */
+#define CHANMUL_PATTERN_MAX_FLOATS 4096
 
-int chanmul_pattern_init(chanmul_pattern *pat, const float *s, size_t c, size_t lanes);
+typedef struct chanmul_range_kernels chanmul_range_kernels;
+
+/* Builds the pattern of scale sequence s[0] x repeat, s[1] x repeat, ...
+ * (repeat = 1 for NHWC; H*W for small NCHW planes) with k's builder, in
+ * `local` (64-byte aligned, local_floats long) when it fits, else in an
+ * aligned heap block; chanmul_pattern_free releases that. */
+int chanmul_pattern_init(chanmul_pattern *pat, const chanmul_range_kernels *k, const float *s,
+                         size_t c, size_t repeat, float *local, size_t local_floats);
+/* Writes v[j] = scale of element j of the sequence, for j < floats (builders
+ * may write up to CHANMUL_MAX_LANES floats more). Portable version. */
+void chanmul_build_pattern_portable(float *v, size_t floats, const float *s, size_t c,
+                                    size_t repeat);
 void chanmul_pattern_free(chanmul_pattern *pat);
 
 /* Streaming-store decision for an output of `bytes` bytes, not in place. */
 int chanmul_want_nontemporal(size_t bytes, int in_place);
 
-/* One ISA's range kernels: process elements [begin, end) of the flat tensor. */
-typedef struct chanmul_range_kernels {
+/* One ISA's range kernels: process elements [begin, end) of the flat tensor.
+ * `pattern` streams x against a pattern (NHWC, and NCHW with short planes);
+ * `planes` broadcasts one scale per plane of hw elements (NCHW). */
+struct chanmul_range_kernels {
     chanmul_isa isa;
     size_t lanes;
-    void (*nhwc)(const float *x, float *y, const chanmul_pattern *pat, size_t begin,
-                 size_t end, int nontemporal);
-    void (*nchw)(const float *x, float *y, const float *s, size_t c, size_t hw,
-                 size_t begin, size_t end, int nontemporal);
-} chanmul_range_kernels;
+    void (*pattern)(const float *x, float *y, const chanmul_pattern *pat, size_t begin,
+                    size_t end, int nontemporal);
+    void (*planes)(const float *x, float *y, const float *s, size_t c, size_t hw,
+                   size_t begin, size_t end, int nontemporal);
+    void (*build_pattern)(float *v, size_t floats, const float *s, size_t c, size_t repeat);
+};
 
 extern const chanmul_range_kernels chanmul_range_scalar;
 extern const chanmul_range_kernels chanmul_range_avx2;
 extern const chanmul_range_kernels chanmul_range_avx512;
 
-/* The range kernels for chanmul_cpu_isa(). */
+/* chanmul_cpu_isa() as of the kernels' first call (CHANMUL_MAX_ISA read once). */
+chanmul_isa chanmul_kernel_isa(void);
+
+/* The range kernels for chanmul_kernel_isa(). */
 const chanmul_range_kernels *chanmul_range_kernels_for_cpu(void);
 
 /* Runs kernels over [0, total) split across `threads` OpenMP threads. */

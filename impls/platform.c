@@ -2,6 +2,9 @@
  * and the work-splitting helpers every threaded kernel shares. */
 #include "chanmul_internal.h"
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -55,6 +58,16 @@ chanmul_isa chanmul_cpu_isa(void)
     return limit < best ? limit : best;
 }
 
+/* The ISA the kernels use: chanmul_cpu_isa() at their first call, then kept.
+ * Reading the environment costs more than a small problem's whole kernel. */
+chanmul_isa chanmul_kernel_isa(void)
+{
+    static int cached = -1; /* benign race: every thread computes the same value */
+    if (cached < 0)
+        cached = (int)chanmul_cpu_isa();
+    return (chanmul_isa)cached;
+}
+
 const char *chanmul_isa_cap_error(void)
 {
     const char *cap = getenv("CHANMUL_MAX_ISA");
@@ -88,26 +101,81 @@ void chanmul_split_range(size_t total, size_t grain, int parts, int index, size_
     *end = e < total ? e : total;
 }
 
+/* The largest data or unified cache that CPUID's deterministic cache leaves
+ * describe (leaf 4 on Intel, 0x8000001D on AMD with topology extensions), in
+ * bytes; 0 when the CPU does not describe its caches that way. These are what
+ * the kernel's sysfs cache files (and so hwloc and lscpu) report. glibc's
+ * sysconf(_SC_LEVEL3_CACHE_SIZE) reads an older AMD leaf instead, which under
+ * some hypervisors says 384 MiB for a 32 MiB L3: trusting it would keep
+ * streaming stores off for outputs ten times the real cache. */
+static size_t cpuid_largest_cache_bytes(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    unsigned a, b, c, d, leaf = 0;
+    if (__get_cpuid(0, &a, &b, &c, &d) && a >= 4 && b == 0x756e6547 /* "Genu"ineIntel */)
+        leaf = 4;
+    else if (__get_cpuid(0x80000000, &a, &b, &c, &d) && a >= 0x8000001D &&
+             __get_cpuid(0x80000001, &a, &b, &c, &d) && (c & (1u << 22)) /* TopologyExtensions */)
+        leaf = 0x8000001D;
+    if (!leaf)
+        return 0;
+    size_t best = 0;
+    unsigned best_level = 0;
+    for (unsigned sub = 0; sub < 16; sub++) {
+        __cpuid_count(leaf, sub, a, b, c, d);
+        unsigned type = a & 31, level = (a >> 5) & 7;
+        if (type == 0)
+            break; /* no more caches */
+        if (type == 2)
+            continue; /* instruction cache */
+        size_t bytes = (size_t)((b >> 22) + 1) * (((b >> 12) & 1023) + 1) * ((b & 4095) + 1) * ((size_t)c + 1);
+        if (level > best_level || (level == best_level && bytes > best)) {
+            best = bytes;
+            best_level = level;
+        }
+    }
+    return best;
+#else
+    return 0;
+#endif
+}
+
 size_t chanmul_llc_bytes(void)
 {
     static size_t cached; /* benign race: every thread computes the same value */
     if (cached)
         return cached;
-    long v = -1;
+    size_t bytes = cpuid_largest_cache_bytes();
 #ifdef _SC_LEVEL3_CACHE_SIZE
-    v = sysconf(_SC_LEVEL3_CACHE_SIZE);
-    if (v <= 0)
-        v = sysconf(_SC_LEVEL2_CACHE_SIZE);
+    if (!bytes) {
+        long v = sysconf(_SC_LEVEL3_CACHE_SIZE);
+        if (v <= 0)
+            v = sysconf(_SC_LEVEL2_CACHE_SIZE);
+        bytes = v > 0 ? (size_t)v : 0;
+    }
 #endif
-    cached = v > 0 ? (size_t)v : (size_t)32 << 20;
+    cached = bytes ? bytes : (size_t)32 << 20;
+    return cached;
+}
+
+/* CHANMUL_NONTEMPORAL, read once: -1 unset (decide by size), 0 or 1 forced.
+ * Read once because getenv walks the whole environment, which would cost more
+ * than the kernel itself on the smallest problems. */
+static int nontemporal_forced(void)
+{
+    static int cached = -2; /* benign race: every thread computes the same value */
+    if (cached == -2) {
+        const char *env = getenv("CHANMUL_NONTEMPORAL");
+        cached = env && (env[0] == '0' || env[0] == '1') && env[1] == '\0' ? env[0] - '0' : -1;
+    }
     return cached;
 }
 
 int chanmul_want_nontemporal(size_t bytes, int in_place)
 {
-    const char *env = getenv("CHANMUL_NONTEMPORAL"); /* "0" / "1" force it, for tests */
-    if (env && (env[0] == '0' || env[0] == '1'))
-        return env[0] == '1';
+    int forced = nontemporal_forced(); /* tests force it both ways */
+    if (forced >= 0)
+        return forced;
     /* Streaming stores pay off only when the output cannot stay cached anyway. */
     return !in_place && bytes > chanmul_llc_bytes();
 }
@@ -122,19 +190,56 @@ static size_t gcd_size(size_t a, size_t b)
     return a;
 }
 
-int chanmul_pattern_init(chanmul_pattern *pat, const float *s, size_t c, size_t lanes)
+void chanmul_build_pattern_portable(float *v, size_t floats, const float *s, size_t c,
+                                    size_t repeat)
 {
-    pat->period = c >= lanes ? c : c / gcd_size(c, lanes) * lanes;
-    pat->values = malloc((pat->period + CHANMUL_MAX_LANES) * sizeof(float));
-    if (!pat->values)
-        return CHANMUL_ENOMEM;
-    for (size_t j = 0; j < pat->period + CHANMUL_MAX_LANES; j++)
-        pat->values[j] = s[j % c];
+    size_t base = c * repeat;
+    if (base == 1) {
+        for (size_t j = 0; j < floats; j++) /* a plain fill, vectorised */
+            v[j] = s[0];
+        return;
+    }
+    /* One base period (each scale `repeat` times), then each float copied from
+     * one period back: no division per element. */
+    size_t have = 0;
+    for (size_t j = 0; j < c && have < floats; j++)
+        for (size_t r = 0; r < repeat && have < floats; r++)
+            v[have++] = s[j];
+    for (size_t j = have; j < floats; j++)
+        v[j] = v[j - base];
+}
+
+int chanmul_pattern_init(chanmul_pattern *pat, const chanmul_range_kernels *k, const float *s,
+                         size_t c, size_t repeat, float *local, size_t local_floats)
+{
+    size_t base = c * repeat; /* one period of the scale sequence */
+    /* lcm(base, 64 bytes of floats) keeps every pattern load at a 64-byte
+     * multiple from its start, so with an aligned x and pattern no load splits
+     * a cache line; past CHANMUL_PATTERN_MAX_FLOATS (it would no longer sit in L1
+     * beside the streams) the period falls back to the base sequence. */
+    size_t period = base / gcd_size(base, CHANMUL_MAX_LANES) * CHANMUL_MAX_LANES;
+    if (period > CHANMUL_PATTERN_MAX_FLOATS)
+        period = base >= k->lanes ? base : base / gcd_size(base, k->lanes) * k->lanes;
+    size_t floats = period + CHANMUL_PATTERN_SLACK;
+    /* builders may write up to one vector past `floats` */
+    size_t storage = floats + CHANMUL_MAX_LANES;
+    pat->period = period;
+    pat->heap = NULL;
+    if (storage <= local_floats) {
+        pat->values = local;
+    } else {
+        /* 64-byte aligned, a whole number of lines (aligned_alloc's contract) */
+        size_t bytes = (storage * sizeof(float) + 63) & ~(size_t)63;
+        pat->heap = pat->values = aligned_alloc(64, bytes);
+        if (!pat->values)
+            return CHANMUL_ENOMEM;
+    }
+    k->build_pattern(pat->values, floats, s, c, repeat);
     return CHANMUL_OK;
 }
 
 void chanmul_pattern_free(chanmul_pattern *pat)
 {
-    free(pat->values);
-    pat->values = NULL;
+    free(pat->heap);
+    pat->heap = pat->values = NULL;
 }

@@ -39,7 +39,7 @@ static inline void masked_mul(const float *x, const float *scale_ptr, __m256 sca
     _mm256_maskstore_ps(y, m, _mm256_mul_ps(_mm256_maskload_ps(x, m), sv));
 }
 
-static void nhwc(const float *x, float *y, const chanmul_pattern *pat, size_t begin,
+static void stream_pattern(const float *x, float *y, const chanmul_pattern *pat, size_t begin,
                  size_t end, int nontemporal)
 {
     const float *pv = pat->values;
@@ -50,6 +50,20 @@ static void nhwc(const float *x, float *y, const chanmul_pattern *pat, size_t be
         i += head;
         k += head;
         if (k >= period)
+            k -= period;
+    }
+    /* four vectors per step: the pattern's slack covers pv + k .. pv + k + 32 */
+    for (; i + 4 * LANES <= end; i += 4 * LANES) {
+        __m256 v0 = _mm256_mul_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(pv + k));
+        __m256 v1 = _mm256_mul_ps(_mm256_loadu_ps(x + i + LANES), _mm256_loadu_ps(pv + k + LANES));
+        __m256 v2 = _mm256_mul_ps(_mm256_loadu_ps(x + i + 2 * LANES), _mm256_loadu_ps(pv + k + 2 * LANES));
+        __m256 v3 = _mm256_mul_ps(_mm256_loadu_ps(x + i + 3 * LANES), _mm256_loadu_ps(pv + k + 3 * LANES));
+        store(y + i, v0, nontemporal);
+        store(y + i + LANES, v1, nontemporal);
+        store(y + i + 2 * LANES, v2, nontemporal);
+        store(y + i + 3 * LANES, v3, nontemporal);
+        k += 4 * LANES;
+        while (k >= period) /* a period of 16 is passed twice */
             k -= period;
     }
     for (; i + LANES <= end; i += LANES) {
@@ -64,7 +78,7 @@ static void nhwc(const float *x, float *y, const chanmul_pattern *pat, size_t be
         _mm_sfence();
 }
 
-static void nchw(const float *x, float *y, const float *s, size_t c, size_t hw, size_t begin,
+static void stream_planes(const float *x, float *y, const float *s, size_t c, size_t hw, size_t begin,
                  size_t end, int nontemporal)
 {
     size_t i = begin;
@@ -89,4 +103,5 @@ static void nchw(const float *x, float *y, const float *s, size_t c, size_t hw, 
         _mm_sfence();
 }
 
-const chanmul_range_kernels chanmul_range_avx2 = {CHANMUL_ISA_AVX2, LANES, nhwc, nchw};
+const chanmul_range_kernels chanmul_range_avx2 = {CHANMUL_ISA_AVX2, LANES, stream_pattern, stream_planes,
+    chanmul_build_pattern_portable};

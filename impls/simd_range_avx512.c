@@ -25,8 +25,17 @@ static inline size_t peel_count(const float *y, size_t i, size_t end, int nontem
     return n < end - i ? n : end - i;
 }
 
-static void nhwc(const float *x, float *y, const chanmul_pattern *pat, size_t begin,
-                 size_t end, int nontemporal)
+static inline __m512 mul_at(const float *x, const float *scale)
+{
+    return _mm512_mul_ps(_mm512_loadu_ps(x), _mm512_loadu_ps(scale));
+}
+
+/* x against the pattern. Four vectors per step: the pattern carries
+ * CHANMUL_PATTERN_SLACK floats past its period, so pv + k .. pv + k + 64 never
+ * wraps, and k wraps once per step. */
+static inline __attribute__((always_inline)) void
+pattern_body(const float *x, float *y, const chanmul_pattern *pat, size_t begin, size_t end,
+             const int nontemporal)
 {
     const float *pv = pat->values;
     size_t period = pat->period, i = begin, k = begin % period;
@@ -40,8 +49,20 @@ static void nhwc(const float *x, float *y, const chanmul_pattern *pat, size_t be
         if (k >= period)
             k -= period;
     }
+    for (; i + 4 * LANES <= end; i += 4 * LANES) {
+        __m512 v0 = mul_at(x + i, pv + k), v1 = mul_at(x + i + LANES, pv + k + LANES);
+        __m512 v2 = mul_at(x + i + 2 * LANES, pv + k + 2 * LANES);
+        __m512 v3 = mul_at(x + i + 3 * LANES, pv + k + 3 * LANES);
+        store(y + i, v0, nontemporal);
+        store(y + i + LANES, v1, nontemporal);
+        store(y + i + 2 * LANES, v2, nontemporal);
+        store(y + i + 3 * LANES, v3, nontemporal);
+        k += 4 * LANES;
+        while (k >= period) /* a period of 16 or 32 is passed more than once */
+            k -= period;
+    }
     for (; i + LANES <= end; i += LANES) {
-        store(y + i, _mm512_mul_ps(_mm512_loadu_ps(x + i), _mm512_loadu_ps(pv + k)), nontemporal);
+        store(y + i, mul_at(x + i, pv + k), nontemporal);
         k += LANES;
         if (k >= period)
             k -= period;
@@ -106,8 +127,9 @@ static inline __m512 walk_scale(plane_walk *pw, size_t i, size_t n)
     return scale;
 }
 
-static void nchw(const float *x, float *y, const float *s, size_t c, size_t hw, size_t begin,
-                 size_t end, int nontemporal)
+static inline __attribute__((always_inline)) void
+planes_body(const float *x, float *y, const float *s, size_t c, size_t hw, size_t begin,
+            size_t end, const int nontemporal)
 {
     if (hw < LANES) {
         nchw_planes(x, y, s, c, hw, begin, end);
@@ -123,8 +145,29 @@ static void nchw(const float *x, float *y, const float *s, size_t c, size_t hw, 
         _mm512_mask_storeu_ps(y + i, m, _mm512_mul_ps(_mm512_maskz_loadu_ps(m, x + i), scale));
         i += head;
     }
-    for (; i + LANES <= end; i += LANES)
-        store(y + i, _mm512_mul_ps(_mm512_loadu_ps(x + i), walk_scale(&pw, i, LANES)), nontemporal);
+    while (i + LANES <= end) {
+        /* whole vectors inside the current plane: one broadcast, four per step */
+        size_t stop = pw.boundary < end ? pw.boundary : end;
+        __m512 scale = pw.cur;
+        for (; i + 4 * LANES <= stop; i += 4 * LANES) {
+            __m512 v0 = _mm512_mul_ps(_mm512_loadu_ps(x + i), scale);
+            __m512 v1 = _mm512_mul_ps(_mm512_loadu_ps(x + i + LANES), scale);
+            __m512 v2 = _mm512_mul_ps(_mm512_loadu_ps(x + i + 2 * LANES), scale);
+            __m512 v3 = _mm512_mul_ps(_mm512_loadu_ps(x + i + 3 * LANES), scale);
+            store(y + i, v0, nontemporal);
+            store(y + i + LANES, v1, nontemporal);
+            store(y + i + 2 * LANES, v2, nontemporal);
+            store(y + i + 3 * LANES, v3, nontemporal);
+        }
+        for (; i + LANES <= stop; i += LANES)
+            store(y + i, _mm512_mul_ps(_mm512_loadu_ps(x + i), scale), nontemporal);
+        /* the vector that reaches or crosses the boundary: a blend, then the next plane */
+        if (i + LANES <= end) {
+            store(y + i, _mm512_mul_ps(_mm512_loadu_ps(x + i), walk_scale(&pw, i, LANES)),
+                  nontemporal);
+            i += LANES;
+        }
+    }
     if (i < end) {
         __mmask16 m = tail_mask(end - i);
         __m512 scale = walk_scale(&pw, i, end - i);
@@ -134,4 +177,73 @@ static void nchw(const float *x, float *y, const float *s, size_t c, size_t hw, 
         _mm_sfence();
 }
 
-const chanmul_range_kernels chanmul_range_avx512 = {CHANMUL_ISA_AVX512, LANES, nhwc, nchw};
+/* Each body compiled twice, with the store kind a constant: no test per store. */
+static void stream_pattern(const float *x, float *y, const chanmul_pattern *pat, size_t begin,
+                           size_t end, int nontemporal)
+{
+    if (nontemporal)
+        pattern_body(x, y, pat, begin, end, 1);
+    else
+        pattern_body(x, y, pat, begin, end, 0);
+}
+
+static void stream_planes(const float *x, float *y, const float *s, size_t c, size_t hw,
+                          size_t begin, size_t end, int nontemporal)
+{
+    if (nontemporal)
+        planes_body(x, y, s, c, hw, begin, end, 1);
+    else
+        planes_body(x, y, s, c, hw, begin, end, 0);
+}
+
+/* lane_mod[c][l] = l % c, the first pattern vector's indices into s for c < 16 */
+#define LANE_MOD(c)                                                                        \
+    {0 % (c), 1 % (c), 2 % (c), 3 % (c), 4 % (c), 5 % (c), 6 % (c), 7 % (c), 8 % (c), 9 % (c), \
+     10 % (c), 11 % (c), 12 % (c), 13 % (c), 14 % (c), 15 % (c)}
+static const int32_t lane_mod[LANES][LANES] = {
+    {0},          LANE_MOD(1),  LANE_MOD(2),  LANE_MOD(3),  LANE_MOD(4),  LANE_MOD(5),
+    LANE_MOD(6),  LANE_MOD(7),  LANE_MOD(8),  LANE_MOD(9),  LANE_MOD(10), LANE_MOD(11),
+    LANE_MOD(12), LANE_MOD(13), LANE_MOD(14), LANE_MOD(15)};
+
+/* The pattern, a vector at a time (its set-up is most of the time spent on the
+ * smallest problems, so no scalar loop over its floats). */
+static void build_pattern(float *v, size_t floats, const float *s, size_t c, size_t repeat)
+{
+    size_t base = c * repeat, j;
+    if (repeat == 1 && c < LANES) {
+        /* lane l of vector m is s[(16m + l) % c]: a permute of s by an index
+         * vector that steps by 16 % c each vector, wrapping at c */
+        __m512 sv = _mm512_maskz_loadu_ps(tail_mask(c), s);
+        __m512i cv = _mm512_set1_epi32((int)c);
+        __m512i idx = _mm512_loadu_si512(lane_mod[c]);
+        __m512i step = _mm512_set1_epi32((int)(LANES % c));
+        for (j = 0; j < floats; j += LANES) {
+            _mm512_store_ps(v + j, _mm512_permutexvar_ps(idx, sv));
+            idx = _mm512_add_epi32(idx, step);
+            idx = _mm512_mask_sub_epi32(idx, _mm512_cmpge_epi32_mask(idx, cv), idx, cv);
+        }
+        return;
+    }
+    if (repeat == 1) { /* c >= 16: copy s */
+        for (j = 0; j + LANES <= c; j += LANES)
+            _mm512_storeu_ps(v + j, _mm512_loadu_ps(s + j));
+        _mm512_mask_storeu_ps(v + j, tail_mask(c - j), _mm512_maskz_loadu_ps(tail_mask(c - j), s + j));
+    } else { /* NCHW: each scale broadcast over its plane; a store running past
+              * a plane's end is overwritten by the next plane's */
+        for (size_t ch = 0; ch < c; ch++) {
+            __m512 b = _mm512_set1_ps(s[ch]);
+            for (j = ch * repeat; j < (ch + 1) * repeat; j += LANES)
+                _mm512_storeu_ps(v + j, b);
+        }
+    }
+    /* then every float from one base period back */
+    j = base;
+    if (base >= LANES)
+        for (; j < floats; j += LANES)
+            _mm512_storeu_ps(v + j, _mm512_loadu_ps(v + j - base));
+    for (; j < floats; j++)
+        v[j] = v[j - base];
+}
+
+const chanmul_range_kernels chanmul_range_avx512 = {CHANMUL_ISA_AVX512, LANES, stream_pattern, stream_planes,
+                                                 build_pattern};

@@ -2,19 +2,24 @@
  * use the baseline vector unit). Streaming stores are not available here. */
 #include "chanmul_internal.h"
 
-static void nhwc(const float *x, float *y, const chanmul_pattern *pat, size_t begin,
-                 size_t end, int nontemporal)
+static void stream_pattern(const float *x, float *y, const chanmul_pattern *pat, size_t begin,
+                           size_t end, int nontemporal)
 {
     (void)nontemporal;
     size_t period = pat->period, k = begin % period;
-    for (size_t i = begin; i < end; i++) {
-        y[i] = x[i] * pat->values[k];
-        if (++k == period)
-            k = 0;
+    /* runs of the pattern without a wrap inside, so the compiler can vectorise
+     * each run with the baseline vector unit */
+    for (size_t i = begin; i < end;) {
+        size_t run = period - k < end - i ? period - k : end - i;
+        const float *pv = pat->values + k;
+        for (size_t j = 0; j < run; j++)
+            y[i + j] = x[i + j] * pv[j];
+        i += run;
+        k = 0;
     }
 }
 
-static void nchw(const float *x, float *y, const float *s, size_t c, size_t hw, size_t begin,
+static void stream_planes(const float *x, float *y, const float *s, size_t c, size_t hw, size_t begin,
                  size_t end, int nontemporal)
 {
     (void)nontemporal;
@@ -28,4 +33,5 @@ static void nchw(const float *x, float *y, const float *s, size_t c, size_t hw, 
     }
 }
 
-const chanmul_range_kernels chanmul_range_scalar = {CHANMUL_ISA_SCALAR, 1, nhwc, nchw};
+const chanmul_range_kernels chanmul_range_scalar = {CHANMUL_ISA_SCALAR, 1, stream_pattern, stream_planes,
+    chanmul_build_pattern_portable};

@@ -1,18 +1,27 @@
 /* The driver shared by the SIMD-based kernels: picks the ISA's range kernels,
- * builds the NHWC scale pattern once, splits the flat tensor across threads by
+ * builds the scale pattern once, splits the flat tensor across threads by
  * bytes (boundaries on 64-byte multiples so no two threads share a line). */
 #include "chanmul_internal.h"
 
 #include <omp.h>
 
-/* Below this many elements a second thread costs more than it saves. */
+/* Below this many elements per thread a second thread costs more than it
+ * saves (an OpenMP fork and join is about a microsecond here). */
 #ifndef CHANMUL_MIN_ELEMENTS_PER_THREAD
 #define CHANMUL_MIN_ELEMENTS_PER_THREAD 32768
 #endif
 
+/* NCHW planes shorter than this are streamed against a pattern of the
+ * expanded scale sequence (when its period fits, and the problem is at least
+ * CHANMUL_NCHW_PATTERN_MIN_PERIODS periods long so that building it costs
+ * little) rather than plane by plane: a plane walk costs a blend or a masked
+ * step per plane. */
+#define CHANMUL_NCHW_PATTERN_BELOW_HW 64
+#define CHANMUL_NCHW_PATTERN_MIN_PERIODS 8
+
 const chanmul_range_kernels *chanmul_range_kernels_for_cpu(void)
 {
-    switch (chanmul_cpu_isa()) {
+    switch (chanmul_kernel_isa()) {
     case CHANMUL_ISA_AVX512: return &chanmul_range_avx512;
     case CHANMUL_ISA_AVX2: return &chanmul_range_avx2;
     case CHANMUL_ISA_SCALAR: break;
@@ -26,10 +35,10 @@ static void run_chunk(const chanmul_range_kernels *k, const chanmul_problem *p, 
 {
     if (begin >= end)
         return;
-    if (p->layout == CHANMUL_NHWC)
-        k->nhwc(x, y, pat, begin, end, nontemporal);
+    if (pat->values)
+        k->pattern(x, y, pat, begin, end, nontemporal);
     else
-        k->nchw(x, y, s, p->c, p->h * p->w, begin, end, nontemporal);
+        k->planes(x, y, s, p->c, p->h * p->w, begin, end, nontemporal);
 }
 
 int chanmul_run_ranges(const chanmul_range_kernels *k, const chanmul_problem *p,
@@ -37,9 +46,20 @@ int chanmul_run_ranges(const chanmul_range_kernels *k, const chanmul_problem *p,
                        int allow_nontemporal)
 {
     size_t total = p->n * p->h * p->w * p->c;
+    if (total == 0)
+        return CHANMUL_OK;
     chanmul_pattern pat = {0};
-    if (p->layout == CHANMUL_NHWC) {
-        int err = chanmul_pattern_init(&pat, s, p->c, k->lanes);
+    /* On the stack: no allocation per call (small problems cannot afford one). */
+    _Alignas(64) float local[CHANMUL_PATTERN_MAX_FLOATS + CHANMUL_PATTERN_SLACK + CHANMUL_MAX_LANES];
+    size_t hw = p->h * p->w;
+    size_t repeat = p->layout == CHANMUL_NHWC ? 1 : hw;
+    /* NCHW takes the pattern only when building it costs little beside the
+     * problem (a period is C*H*W floats: a whole sample). */
+    if (p->layout == CHANMUL_NHWC ||
+        (hw < CHANMUL_NCHW_PATTERN_BELOW_HW && p->c * hw <= CHANMUL_PATTERN_MAX_FLOATS &&
+         p->c * hw * CHANMUL_NCHW_PATTERN_MIN_PERIODS <= total)) {
+        int err = chanmul_pattern_init(&pat, k, s, p->c, repeat, local,
+                                       sizeof local / sizeof local[0]);
         if (err)
             return err;
     }

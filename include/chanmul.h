@@ -116,7 +116,10 @@ int chanmul_run(const chanmul_impl *impl, const chanmul_problem *p,
 size_t chanmul_problem_elements(const chanmul_problem *p, int *err);
 
 /* The ISA the dispatching kernels use: the best this CPU supports, capped by
- * the environment variable CHANMUL_MAX_ISA (avx512|avx2|scalar). */
+ * the environment variable CHANMUL_MAX_ISA (avx512|avx2|scalar). This call
+ * reads the variable each time; the kernels read it once, at their first call
+ * in the process (set it before running anything). CHANMUL_NONTEMPORAL is
+ * likewise read once. */
 chanmul_isa chanmul_cpu_isa(void);
 /* NULL, or CHANMUL_MAX_ISA's value when it is set but names no ISA (such a
  * value is ignored: chanmul_cpu_isa() is then uncapped). */
