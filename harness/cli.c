@@ -66,19 +66,35 @@ int cli_targets(const char *impl_name, const char **plugins, int plugin_count,
     }
     for (int k = 0; k < plugin_count; k++) {
         char err[512];
-        chanmul_impl *impl = malloc(sizeof *impl);
-        if (!impl || plugin_load(plugins[k], impl, err, sizeof err) != 0) {
-            fprintf(stderr, "chanmul: %s\n", impl ? err : "out of memory");
-            free(impl);
+        const chanmul_impl *impl;
+        const char *abs_path;
+        if (plugin_load(plugins[k], &impl, &abs_path, err, sizeof err) != 0) {
+            fprintf(stderr, "chanmul: %s\n", err);
             free(t);
             return EXIT_USAGE;
         }
         t[n].impl = impl;
-        t[n++].plugin_path = plugins[k];
+        t[n++].plugin_path = abs_path;
     }
     *targets = t;
     *count = n;
     return 0;
+}
+
+void cli_targets_free(verify_target *targets)
+{
+    free(targets);
+    plugin_free_all();
+}
+
+void cli_warn_isa_cap(const char *cmd)
+{
+    const char *bad = chanmul_isa_cap_error();
+    if (bad)
+        fprintf(stderr,
+                "%s: warning: ignoring CHANMUL_MAX_ISA='%s' (valid: avx512|avx2|scalar); "
+                "running uncapped\n",
+                cmd, bad);
 }
 
 /* ---- list ------------------------------------------------------------------------ */
@@ -90,6 +106,7 @@ int cmd_list(int argc, char **argv)
         fprintf(stderr, "chanmul list: takes no arguments\n");
         return EXIT_USAGE;
     }
+    cli_warn_isa_cap("chanmul list");
     chanmul_isa isa = chanmul_cpu_isa(), best = chanmul_cpu_isa_uncapped();
     printf("cpu isa: %s", chanmul_isa_name(best));
     if (isa != best)
@@ -214,16 +231,32 @@ int cmd_verify(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
+    if (o.have_shape) {
+        /* The verifier allocates the tensor several times over: refuse sizes
+         * that cannot even be expressed, as a usage error, before anything runs. */
+        int shape_err = 0;
+        chanmul_problem_elements(&o.shape, &shape_err);
+        if (shape_err) {
+            char shape[96];
+            fprintf(stderr, "chanmul verify: shape %s is too large: %s\n",
+                    shape_format(&o.shape, shape, sizeof shape), chanmul_strerror(shape_err));
+            return EXIT_USAGE;
+        }
+    }
+    cli_warn_isa_cap("chanmul verify");
     verify_target *targets;
     size_t count;
     int rc = cli_targets(impl_name, plugins, plugin_count, &targets, &count);
-    if (rc)
+    if (rc) {
+        plugin_free_all(); /* plugins loaded before the one that failed */
         return rc;
+    }
     o.targets = targets;
     o.target_count = count;
-    verify_counts *per = calloc(count, sizeof *per), total;
+    verify_counts *per = calloc(count ? count : 1, sizeof *per), total;
     if (!per) {
         fprintf(stderr, "chanmul verify: out of memory\n");
+        cli_targets_free(targets);
         return EXIT_USAGE;
     }
     printf("verify: isa %s, %zu implementation(s)\n", chanmul_isa_name(chanmul_cpu_isa()), count);
@@ -246,7 +279,7 @@ int cmd_verify(int argc, char **argv)
     printf("verify: %ld passed, %ld failed, %ld skipped\n", total.passed, total.failed,
            total.skipped);
     free(per);
-    free(targets);
+    cli_targets_free(targets);
     return total.failed > 0 || err ? EXIT_VERDICT : 0;
 }
 
@@ -256,14 +289,15 @@ typedef struct command {
     const char *name;
     int (*run)(int argc, char **argv);
     const char *summary;
+    int warns_isa_cap; /* run() does not warn about a bad CHANMUL_MAX_ISA itself */
 } command;
 
 static const command commands[] = {
-    {"list", cmd_list, "every implementation, whether it runs on this CPU, and why not"},
-    {"verify", cmd_verify, "prove implementations bit-exact against the reference"},
-    {"bench", cmd_bench, "time implementations at one shape beside memcpy (Google Benchmark)"},
-    {"sweep", cmd_sweep, "throughput over batch x channels x layouts x threads into results/"},
-    {"report", cmd_report, "results files -> report.md and gnuplot plots"},
+    {"list", cmd_list, "every implementation, whether it runs on this CPU, and why not", 0},
+    {"verify", cmd_verify, "prove implementations bit-exact against the reference", 0},
+    {"bench", cmd_bench, "time implementations at one shape beside memcpy (Google Benchmark)", 1},
+    {"sweep", cmd_sweep, "throughput over batch x channels x layouts x threads into results/", 1},
+    {"report", cmd_report, "results files -> report.md and gnuplot plots", 0},
 };
 
 static void usage(FILE *out)
@@ -290,8 +324,18 @@ int main(int argc, char **argv)
         return 0;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(argv[1], commands[i].name) == 0)
-            return commands[i].run(argc - 1, argv + 1);
+        if (strcmp(argv[1], commands[i].name) == 0) {
+            if (commands[i].warns_isa_cap) {
+                char cmd[64];
+                snprintf(cmd, sizeof cmd, "chanmul %s", commands[i].name);
+                cli_warn_isa_cap(cmd);
+            }
+            int rc = commands[i].run(argc - 1, argv + 1);
+            /* bench and sweep (bench.c) keep their targets to the end of the
+             * run and do not free plugins themselves: free them here. */
+            plugin_free_all();
+            return rc;
+        }
     fprintf(stderr, "chanmul: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return EXIT_USAGE;

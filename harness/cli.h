@@ -21,6 +21,13 @@ int cli_option(int argc, char **argv, int *i, const char *name, const char **val
 int cli_targets(const char *impl_name, const char **plugins, int plugin_count,
                 verify_target **targets, size_t *count);
 
+/* Frees what cli_targets returned, and every plugin loaded (see plugin_free_all). */
+void cli_targets_free(verify_target *targets);
+
+/* Prints a warning to stderr, prefixed with cmd, when CHANMUL_MAX_ISA has a
+ * value that is not an ISA name (it is then ignored). */
+void cli_warn_isa_cap(const char *cmd);
+
 /* Prints the registered names, for usage errors. */
 void cli_print_impl_names(FILE *out);
 

@@ -1,9 +1,21 @@
 #include "plugin.h"
 
 #include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Every plugin handed out, so that plugin_free_all() can release them. */
+typedef struct loaded_plugin {
+    chanmul_impl *impl;
+    char *name; /* impl->name, owned */
+    char *path; /* absolute path, owned */
+} loaded_plugin;
+
+static loaded_plugin *loaded;
+static size_t loaded_count, loaded_cap;
 
 static int plugin_available(const char **why)
 {
@@ -11,14 +23,21 @@ static int plugin_available(const char **why)
     return 1;
 }
 
-int plugin_load(const char *path, chanmul_impl *impl, char *err, size_t errlen)
+int plugin_load(const char *path, const chanmul_impl **impl_out, const char **abs_path, char *err,
+                size_t errlen)
 {
-    /* dlopen searches the library path for a bare name; a plugin is a file. */
-    char resolved[4096];
-    snprintf(resolved, sizeof resolved, "%s%s", strchr(path, '/') ? "" : "./", path);
+    /* The repro line names the plugin by its absolute path, so that it works
+     * from any directory; resolving it also makes dlopen treat it as a file
+     * rather than a name to search the library path for. */
+    char *resolved = realpath(path, NULL);
+    if (!resolved) {
+        snprintf(err, errlen, "cannot load plugin '%s': %s", path, strerror(errno));
+        return -1;
+    }
     void *handle = dlopen(resolved, RTLD_NOW | RTLD_LOCAL);
     if (!handle) {
         snprintf(err, errlen, "cannot load plugin '%s': %s", path, dlerror());
+        free(resolved);
         return -1;
     }
     const int *abi = dlsym(handle, "chanmul_plugin_abi");
@@ -30,21 +49,57 @@ int plugin_load(const char *path, chanmul_impl *impl, char *err, size_t errlen)
                  "plugin '%s' does not export %s: see README.md, section Plugins", path,
                  !abi ? "'int chanmul_plugin_abi'" : "'chanmul_plugin_kernel'");
         dlclose(handle);
+        free(resolved);
         return -1;
     }
     if (*abi != CHANMUL_PLUGIN_ABI) {
         snprintf(err, errlen, "plugin '%s' was built for plugin ABI %d; this chanmul speaks ABI %d",
                  path, *abi, CHANMUL_PLUGIN_ABI);
         dlclose(handle);
+        free(resolved);
         return -1;
     }
-    memset(impl, 0, sizeof *impl);
-    impl->name = name && *name ? strdup(*name) : strdup(path);
+    if (loaded_count == loaded_cap) {
+        size_t cap = loaded_cap ? 2 * loaded_cap : 8;
+        loaded_plugin *bigger = realloc(loaded, cap * sizeof *bigger);
+        if (!bigger) {
+            snprintf(err, errlen, "cannot load plugin '%s': out of memory", path);
+            free(resolved);
+            return -1;
+        }
+        loaded = bigger;
+        loaded_cap = cap;
+    }
+    chanmul_impl *impl = calloc(1, sizeof *impl);
+    char *impl_name = strdup(name && *name ? *name : path);
+    if (!impl || !impl_name) {
+        snprintf(err, errlen, "cannot load plugin '%s': out of memory", path);
+        free(impl);
+        free(impl_name);
+        free(resolved);
+        return -1;
+    }
+    impl->name = impl_name;
     impl->kind = CHANMUL_KIND_PLUGIN;
     /* dlsym returns an object pointer; POSIX guarantees the conversion works. */
     memcpy(&impl->fn, &kernel, sizeof impl->fn);
     impl->threaded = threaded ? *threaded : 1;
     impl->description = "user plugin";
     impl->available = plugin_available;
+    loaded[loaded_count++] = (loaded_plugin){impl, impl_name, resolved};
+    *impl_out = impl;
+    *abs_path = resolved;
     return 0;
+}
+
+void plugin_free_all(void)
+{
+    for (size_t i = 0; i < loaded_count; i++) {
+        free(loaded[i].impl);
+        free(loaded[i].name);
+        free(loaded[i].path);
+    }
+    free(loaded);
+    loaded = NULL;
+    loaded_count = loaded_cap = 0;
 }

@@ -164,6 +164,8 @@ typedef struct prepared {
 
 static void *alloc_floats(size_t count)
 {
+    if (count > (SIZE_MAX - 63) / sizeof(float))
+        return NULL; /* the byte count would wrap: a tiny buffer for a huge tensor */
     size_t bytes = (count * sizeof(float) + 63) / 64 * 64;
     return aligned_alloc(64, bytes ? bytes : 64);
 }
@@ -236,20 +238,54 @@ static void logical_index(const chanmul_problem *p, size_t i, size_t idx[4])
     }
 }
 
+/* Writes word for a POSIX shell: as is when it has no special characters,
+ * else in single quotes (each ' inside written as '\''). */
+static void print_shell_word(FILE *out, const char *word)
+{
+    static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                               "_@%+=:,./-";
+    if (*word && strspn(word, safe) == strlen(word)) {
+        fputs(word, out);
+        return;
+    }
+    fputc('\'', out);
+    for (const char *c = word; *c; c++) {
+        if (*c == '\'')
+            fputs("'\\''", out);
+        else
+            fputc(*c, out);
+    }
+    fputc('\'', out);
+}
+
+/* The environment that changes what a case runs: the ISA cap and the
+ * streaming-store switch. A repro line sets them when they are set here. */
+static const char *const repro_environment[] = {"CHANMUL_MAX_ISA", "CHANMUL_NONTEMPORAL"};
+
+/* One command line that runs exactly this case (and only it) again. */
 static void print_repro(FILE *out, const verify_target *t, const verify_case *vc)
 {
     char shape[96];
-    const char *cap = getenv("CHANMUL_MAX_ISA");
-    fprintf(out, "  repro: %s%s%schanmul verify ", cap && *cap ? "CHANMUL_MAX_ISA=" : "",
-            cap && *cap ? cap : "", cap && *cap ? " " : "");
-    if (t->plugin_path)
-        fprintf(out, "--plugin %s", t->plugin_path);
-    else
+    fputs("  repro: ", out);
+    for (size_t i = 0; i < COUNT_OF(repro_environment); i++) {
+        const char *value = getenv(repro_environment[i]);
+        if (value && *value) {
+            fprintf(out, "%s=", repro_environment[i]);
+            print_shell_word(out, value);
+            fputc(' ', out);
+        }
+    }
+    fputs("chanmul verify ", out);
+    if (t->plugin_path) {
+        fputs("--plugin ", out);
+        print_shell_word(out, t->plugin_path);
+    } else {
         fprintf(out, "--impl %s", t->impl->name);
-    fprintf(out, " --shape %s --layout %s --threads %d --data %s --seed %llu --offsets %d,%d,%d%s\n",
+    }
+    fprintf(out, " --shape %s --layout %s --threads %d --data %s --seed %llu --offsets %d,%d,%d %s\n",
             shape_format(&vc->p, shape, sizeof shape), chanmul_layout_name(vc->p.layout),
             vc->threads, verify_data_name(vc->data), vc->seed, vc->offset_x, vc->offset_s,
-            vc->offset_y, vc->in_place ? " --in-place" : "");
+            vc->offset_y, vc->in_place ? "--in-place" : "--not-in-place");
 }
 
 static void print_header(FILE *out, const verify_target *t, const verify_case *vc)

@@ -7,10 +7,15 @@
 # the line it was started from). With --exact, each repro must also run exactly
 # one case ("verify: 0 passed, 1 failed, 0 skipped") and print only its own line.
 #
+# Each repro line is run the way a user pastes it: by sh, with "chanmul" found
+# on PATH (a link to the binary), from another working directory (so a
+# relative --plugin path would not do), with the shell's own quoting.
+#
 # usage: check_repro.sh [--exact] CHANMUL_BINARY [VAR=value ...] -- VERIFY_ARG ...
 #   VAR=value  environment for the first run (e.g. CHANMUL_MAX_ISA=avx2); the
-#              repro line must carry what matters of it by itself, so the
-#              repro runs get a clean environment for CHANMUL_MAX_ISA.
+#              repro line must carry what matters of it by itself (as
+#              VAR=value words before "chanmul"), so the repro runs get a clean
+#              environment for CHANMUL_MAX_ISA and CHANMUL_NONTEMPORAL.
 set -u
 set -f # repro lines are split into words; no globbing
 
@@ -32,10 +37,13 @@ done
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=86"
 UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=87"
 export ASAN_OPTIONS UBSAN_OPTIONS
-unset CHANMUL_MAX_ISA
+unset CHANMUL_MAX_ISA CHANMUL_NONTEMPORAL
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/check_repro.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT HUP INT TERM
+case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
+mkdir "$tmp/bin" "$tmp/elsewhere" || exit 2
+ln -s "$bin" "$tmp/bin/chanmul" || exit 2
 
 echo "first run:$envs $bin verify $*"
 # shellcheck disable=SC2086 # $envs is a list of VAR=value words
@@ -60,34 +68,43 @@ n=0
 while IFS= read -r line; do
     n=$((n + 1))
     cmd=${line#  repro: }
-    assign=""
-    case $cmd in
-    CHANMUL_MAX_ISA=*)
-        assign=${cmd%% *}
-        cmd=${cmd#* }
-        ;;
-    esac
-    case $cmd in
-    "chanmul verify "*) cmd=${cmd#chanmul } ;;
+    # The leading VAR=value words (the environment the line sets).
+    assigns=""
+    rest=$cmd
+    while :; do
+        word=${rest%% *}
+        case $word in
+        [A-Z_]*=*)
+            [ "$word" != "$rest" ] || break # nothing after it
+            assigns="$assigns $word"
+            rest=${rest#* }
+            ;;
+        *) break ;;
+        esac
+    done
+    case $rest in
+    "chanmul verify "*) ;;
     *)
-        echo "FAILED: repro line $n does not start with [CHANMUL_MAX_ISA=... ]chanmul verify: $line"
+        echo "FAILED: repro line $n does not start with [VAR=value ...] chanmul verify: $line"
         failures=$((failures + 1))
         continue
         ;;
     esac
-    # The first run's cap (if any) must be spelled out in the repro line.
+    # The first run's cap and streaming switch (if any) must be spelled out in the repro line.
     for e in $envs; do
         case $e in
-        CHANMUL_MAX_ISA=*)
-            [ "$assign" = "$e" ] || {
+        CHANMUL_MAX_ISA=* | CHANMUL_NONTEMPORAL=*)
+            case " $assigns " in
+            *" $e "*) ;;
+            *)
                 echo "FAILED: repro line $n lacks the environment $e: $line"
                 failures=$((failures + 1))
-            }
+                ;;
+            esac
             ;;
         esac
     done
-    # shellcheck disable=SC2086 # the repro line is a list of words
-    env $assign "$bin" $cmd >"$tmp/repro_out" 2>&1 </dev/null
+    (cd "$tmp/elsewhere" && PATH="$tmp/bin:$PATH" sh -c "$cmd") >"$tmp/repro_out" 2>&1 </dev/null
     rrc=$?
     grep '^  repro: ' "$tmp/repro_out" >"$tmp/repro_repros"
     if [ "$rrc" -ne 1 ] ||
