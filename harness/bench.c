@@ -487,11 +487,49 @@ static int common_option(int argc, char **argv, int *i, bench_args *a, const cha
     return 0;
 }
 
+/* What one bench or sweep command allocated, released when it returns
+ * (whichever way it returns): the Google Benchmark argv, the targets and the
+ * per-target verification status. */
+static char **command_gb_argv;
+static verify_target *command_targets;
+static size_t command_target_count;
+
+static void command_release(void)
+{
+    free(command_gb_argv);
+    command_gb_argv = NULL;
+    if (verify_status)
+        for (size_t t = 0; t < command_target_count; t++)
+            free(verify_status[t]);
+    free(verify_status);
+    verify_status = NULL;
+    if (command_targets)
+        cli_targets_free(command_targets);
+    command_targets = NULL;
+}
+
+static int bench_command(int argc, char **argv);
+static int sweep_command(int argc, char **argv);
+
+int cmd_bench(int argc, char **argv)
+{
+    int rc = bench_command(argc, argv);
+    command_release();
+    return rc;
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+    int rc = sweep_command(argc, argv);
+    command_release();
+    return rc;
+}
+
 static int bench_args_init(bench_args *a, int argc)
 {
     memset(a, 0, sizeof *a);
     a->repetitions = 5;
-    a->gb_argv = calloc((size_t)argc + 1, sizeof *a->gb_argv);
+    a->gb_argv = command_gb_argv = calloc((size_t)argc + 1, sizeof *a->gb_argv);
     if (!a->gb_argv)
         return -1;
     a->gb_argv[a->gb_argc++] = "chanmul";
@@ -510,7 +548,7 @@ static void bench_usage(FILE *out)
             "Benchmark names: <op>/<layout>/<impl>/<N>x<H>x<W>x<C>/threads:<T>.\n");
 }
 
-int cmd_bench(int argc, char **argv)
+static int bench_command(int argc, char **argv)
 {
     bench_args a;
     chanmul_problem p = {CHANMUL_OP_SCALE, CHANMUL_NHWC, 0, 0, 0, 0};
@@ -560,16 +598,13 @@ int cmd_bench(int argc, char **argv)
     }
     verify_target *targets;
     size_t count;
-    if (cli_targets(a.impl_name ? a.impl_name : (a.plugin_count ? NULL : "all"), a.plugins,
-                    a.plugin_count, &targets, &count) != 0)
+    /* without --impl, a plugin is benchmarked beside all the built-ins */
+    if (cli_targets(a.impl_name ? a.impl_name : "all", a.plugins, a.plugin_count, &targets,
+                    &count) != 0)
         return EXIT_USAGE;
-    if (a.plugin_count && a.impl_name == NULL) {
-        /* A plugin is benchmarked beside the built-ins. */
-        free(targets);
-        if (cli_targets("all", a.plugins, a.plugin_count, &targets, &count) != 0)
-            return EXIT_USAGE;
-    }
+    command_targets = targets;
     verify_status = calloc(count, sizeof *verify_status);
+    command_target_count = count;
     bench_config cfg = {targets, count, a.repetitions, a.min_time, 0};
     int threads = chanmul_resolve_threads(a.have_threads ? a.threads : 0);
     fprintf(stderr, "chanmul bench: verifying %zu implementation(s) at this shape first\n", count);
@@ -617,7 +652,7 @@ static void sweep_usage(FILE *out)
             "(default DIR: results) and prints progress with the time left on stderr.\n");
 }
 
-int cmd_sweep(int argc, char **argv)
+static int sweep_command(int argc, char **argv)
 {
     bench_args a;
     const sweep_profile *prof = &profiles[0];
@@ -661,7 +696,9 @@ int cmd_sweep(int argc, char **argv)
     size_t count;
     if (cli_targets(a.impl_name ? a.impl_name : "all", a.plugins, a.plugin_count, &targets, &count) != 0)
         return EXIT_USAGE;
+    command_targets = targets;
     verify_status = calloc(count, sizeof *verify_status);
+    command_target_count = count;
     if (!verify_status)
         return EXIT_USAGE;
     bench_config cfg = {targets, count, a.repetitions ? a.repetitions : prof->repetitions,
@@ -670,7 +707,7 @@ int cmd_sweep(int argc, char **argv)
     int min_threads = a.have_threads ? max_threads : 1;
 
     /* The shape list: the grid, the extra shapes, then the large one. */
-    size_t shape_cap = prof->batch_count * prof->channel_count + 4, shape_count = 0;
+    size_t shape_cap = prof->batch_count * prof->channel_count + 8, shape_count = 0;
     chanmul_problem *shapes = calloc(shape_cap, sizeof *shapes);
     if (!shapes)
         return EXIT_USAGE;
@@ -681,11 +718,15 @@ int cmd_sweep(int argc, char **argv)
     for (size_t e = 0; e < sizeof extra_shapes / sizeof extra_shapes[0]; e++)
         shapes[shape_count++] = extra_shapes[e];
     if (include_large) {
-        /* Working set (x + y) 2.5x the last-level cache: the streaming-store regime. */
+        /* Working set (x + y) 2.5x the last-level cache: the streaming-store
+         * regime, at a vector-friendly C and at an odd small one. */
         size_t elements = chanmul_llc_bytes() * 5 / 2 / (2 * sizeof(float));
-        chanmul_problem big = {CHANMUL_OP_SCALE, CHANMUL_NHWC, 0, 14, 14, 64};
-        big.n = elements / (14 * 14 * 64) + 1;
-        shapes[shape_count++] = big;
+        static const size_t big_channels[] = {64, 3};
+        for (size_t b = 0; b < sizeof big_channels / sizeof big_channels[0]; b++) {
+            chanmul_problem big = {CHANMUL_OP_SCALE, CHANMUL_NHWC, 0, 14, 14, big_channels[b]};
+            big.n = elements / (14 * 14 * big_channels[b]) + 1;
+            shapes[shape_count++] = big;
+        }
     }
 
     char out_path[1024];

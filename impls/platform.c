@@ -180,14 +180,12 @@ int chanmul_want_nontemporal(size_t bytes, int in_place)
     return !in_place && bytes > chanmul_llc_bytes();
 }
 
-static size_t gcd_size(size_t a, size_t b)
+/* gcd(a, b) for a > 0 and b a power of two (the vector widths): the largest
+ * power of two dividing both. No division: this runs on every call. */
+static size_t pow2_gcd(size_t a, size_t b)
 {
-    while (b) {
-        size_t t = a % b;
-        a = b;
-        b = t;
-    }
-    return a;
+    size_t low = a & (~a + 1); /* a's lowest set bit */
+    return low < b ? low : b;
 }
 
 void chanmul_build_pattern_portable(float *v, size_t floats, const float *s, size_t c,
@@ -217,9 +215,9 @@ int chanmul_pattern_init(chanmul_pattern *pat, const chanmul_range_kernels *k, c
      * multiple from its start, so with an aligned x and pattern no load splits
      * a cache line; past CHANMUL_PATTERN_MAX_FLOATS (it would no longer sit in L1
      * beside the streams) the period falls back to the base sequence. */
-    size_t period = base / gcd_size(base, CHANMUL_MAX_LANES) * CHANMUL_MAX_LANES;
+    size_t period = base / pow2_gcd(base, CHANMUL_MAX_LANES) * CHANMUL_MAX_LANES;
     if (period > CHANMUL_PATTERN_MAX_FLOATS)
-        period = base >= k->lanes ? base : base / gcd_size(base, k->lanes) * k->lanes;
+        period = base >= k->lanes ? base : base / pow2_gcd(base, k->lanes) * k->lanes;
     size_t floats = period + CHANMUL_PATTERN_SLACK;
     /* builders may write up to one vector past `floats` */
     size_t storage = floats + CHANMUL_MAX_LANES;

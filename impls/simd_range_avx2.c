@@ -43,7 +43,7 @@ static void stream_pattern(const float *x, float *y, const chanmul_pattern *pat,
                  size_t end, int nontemporal)
 {
     const float *pv = pat->values;
-    size_t period = pat->period, i = begin, k = begin % period;
+    size_t period = pat->period, i = begin, k = begin ? begin % period : 0;
     size_t head = peel_count(y, i, end, nontemporal);
     if (head) {
         masked_mul(x + i, pv + k, _mm256_setzero_ps(), 1, y + i, head);

@@ -38,7 +38,7 @@ pattern_body(const float *x, float *y, const chanmul_pattern *pat, size_t begin,
              const int nontemporal)
 {
     const float *pv = pat->values;
-    size_t period = pat->period, i = begin, k = begin % period;
+    size_t period = pat->period, i = begin, k = begin ? begin % period : 0;
     size_t head = peel_count(y, i, end, nontemporal);
     if (head) {
         __mmask16 m = tail_mask(head);

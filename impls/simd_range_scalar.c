@@ -6,7 +6,7 @@ static void stream_pattern(const float *x, float *y, const chanmul_pattern *pat,
                            size_t end, int nontemporal)
 {
     (void)nontemporal;
-    size_t period = pat->period, k = begin % period;
+    size_t period = pat->period, k = begin ? begin % period : 0;
     /* runs of the pattern without a wrap inside, so the compiler can vectorise
      * each run with the baseline vector unit */
     for (size_t i = begin; i < end;) {

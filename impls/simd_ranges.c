@@ -4,12 +4,27 @@
 #include "chanmul_internal.h"
 
 #include <omp.h>
+#include <stdlib.h>
 
 /* Below this many elements per thread a second thread costs more than it
- * saves (an OpenMP fork and join is about a microsecond here). */
+ * saves (an OpenMP fork and join is about half a microsecond here, with
+ * libgomp's default spinning). CHANMUL_MIN_ELEMENTS_PER_THREAD in the
+ * environment overrides it, read once, for tuning on another machine. */
 #ifndef CHANMUL_MIN_ELEMENTS_PER_THREAD
 #define CHANMUL_MIN_ELEMENTS_PER_THREAD 32768
 #endif
+
+static size_t min_elements_per_thread(void)
+{
+    static size_t cached; /* benign race: every thread computes the same value */
+    if (!cached) {
+        const char *env = getenv("CHANMUL_MIN_ELEMENTS_PER_THREAD");
+        char *end;
+        unsigned long long v = env ? strtoull(env, &end, 10) : 0;
+        cached = env && *env && !*end && v > 0 ? (size_t)v : CHANMUL_MIN_ELEMENTS_PER_THREAD;
+    }
+    return cached;
+}
 
 /* NCHW planes shorter than this are streamed against a pattern of the
  * expanded scale sequence (when its period fits, and the problem is at least
@@ -65,7 +80,7 @@ int chanmul_run_ranges(const chanmul_range_kernels *k, const chanmul_problem *p,
     }
     int nontemporal = allow_nontemporal && k->isa != CHANMUL_ISA_SCALAR &&
                       chanmul_want_nontemporal(total * sizeof(float), x == y);
-    size_t max_useful = total / CHANMUL_MIN_ELEMENTS_PER_THREAD + 1;
+    size_t max_useful = total / min_elements_per_thread() + 1;
     int nthreads = chanmul_resolve_threads(threads);
     if ((size_t)nthreads > max_useful)
         nthreads = (int)max_useful;
