@@ -7,6 +7,18 @@
 
 #define LANES 16
 
+/* With streaming stores the output skips the caches and x streams from DRAM:
+ * a software prefetch this many floats (8 KiB) ahead keeps more of x's lines
+ * in flight than the hardware prefetcher alone (3-10% more bandwidth from one
+ * core here, 80 MiB working set). Prefetching past the end of x is harmless. */
+#define PREFETCH_AHEAD 2048
+
+static inline void prefetch_step(const float *x)
+{
+    for (int line = 0; line < 4; line++)
+        _mm_prefetch((const char *)(x + PREFETCH_AHEAD + line * LANES), _MM_HINT_T0);
+}
+
 static inline __mmask16 tail_mask(size_t n) { return (__mmask16)((1u << n) - 1u); }
 
 static inline void store(float *y, __m512 v, int nontemporal)
@@ -50,6 +62,8 @@ pattern_body(const float *x, float *y, const chanmul_pattern *pat, size_t begin,
             k -= period;
     }
     for (; i + 4 * LANES <= end; i += 4 * LANES) {
+        if (nontemporal)
+            prefetch_step(x + i);
         __m512 v0 = mul_at(x + i, pv + k), v1 = mul_at(x + i + LANES, pv + k + LANES);
         __m512 v2 = mul_at(x + i + 2 * LANES, pv + k + 2 * LANES);
         __m512 v3 = mul_at(x + i + 3 * LANES, pv + k + 3 * LANES);
@@ -150,6 +164,8 @@ planes_body(const float *x, float *y, const float *s, size_t c, size_t hw, size_
         size_t stop = pw.boundary < end ? pw.boundary : end;
         __m512 scale = pw.cur;
         for (; i + 4 * LANES <= stop; i += 4 * LANES) {
+            if (nontemporal)
+                prefetch_step(x + i);
             __m512 v0 = _mm512_mul_ps(_mm512_loadu_ps(x + i), scale);
             __m512 v1 = _mm512_mul_ps(_mm512_loadu_ps(x + i + LANES), scale);
             __m512 v2 = _mm512_mul_ps(_mm512_loadu_ps(x + i + 2 * LANES), scale);
