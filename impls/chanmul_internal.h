@@ -53,6 +53,9 @@ typedef struct chanmul_range_kernels chanmul_range_kernels;
  * aligned heap block; chanmul_pattern_free releases that. */
 int chanmul_pattern_init(chanmul_pattern *pat, const chanmul_range_kernels *k, const float *s,
                          size_t c, size_t repeat, float *local, size_t local_floats);
+/* Floats chanmul_pattern_init needs for this sequence (local_floats below
+ * this means a heap block). */
+size_t chanmul_pattern_storage(const chanmul_range_kernels *k, size_t c, size_t repeat);
 /* Writes v[j] = scale of element j of the sequence, for j < floats (builders
  * may write up to CHANMUL_MAX_LANES floats more). Portable version. */
 void chanmul_build_pattern_portable(float *v, size_t floats, const float *s, size_t c,
@@ -85,7 +88,15 @@ chanmul_isa chanmul_kernel_isa(void);
 /* The range kernels for chanmul_kernel_isa(). */
 const chanmul_range_kernels *chanmul_range_kernels_for_cpu(void);
 
-/* Runs kernels over [0, total) split across `threads` OpenMP threads. */
+/* A job for the thread team: called once per thread, index 0..count-1. */
+typedef void (*chanmul_team_fn)(void *arg, int index, int count);
+/* Runs fn on `count` threads (the caller is index 0) and returns 0 when all
+ * are done; -1, having run nothing, when the team cannot take the job (busy,
+ * count < 2, or more threads than usable CPUs): run it another way. */
+int chanmul_team_run(int count, chanmul_team_fn fn, void *arg);
+
+/* Runs kernels over [0, total) split across `threads` threads (the thread
+ * team when it can take the job, else OpenMP). */
 int chanmul_run_ranges(const chanmul_range_kernels *k, const chanmul_problem *p,
                        const float *x, const float *s, float *y, int threads,
                        int allow_nontemporal);

@@ -207,8 +207,8 @@ void chanmul_build_pattern_portable(float *v, size_t floats, const float *s, siz
         v[j] = v[j - base];
 }
 
-int chanmul_pattern_init(chanmul_pattern *pat, const chanmul_range_kernels *k, const float *s,
-                         size_t c, size_t repeat, float *local, size_t local_floats)
+/* The pattern's period for a scale sequence of c * repeat floats. */
+static size_t pattern_period(const chanmul_range_kernels *k, size_t c, size_t repeat)
 {
     size_t base = c * repeat; /* one period of the scale sequence */
     /* lcm(base, 64 bytes of floats) keeps every pattern load at a 64-byte
@@ -218,9 +218,21 @@ int chanmul_pattern_init(chanmul_pattern *pat, const chanmul_range_kernels *k, c
     size_t period = base / pow2_gcd(base, CHANMUL_MAX_LANES) * CHANMUL_MAX_LANES;
     if (period > CHANMUL_PATTERN_MAX_FLOATS)
         period = base >= k->lanes ? base : base / pow2_gcd(base, k->lanes) * k->lanes;
+    return period;
+}
+
+size_t chanmul_pattern_storage(const chanmul_range_kernels *k, size_t c, size_t repeat)
+{
+    /* the slack, and builders may write up to one vector past that */
+    return pattern_period(k, c, repeat) + CHANMUL_PATTERN_SLACK + CHANMUL_MAX_LANES;
+}
+
+int chanmul_pattern_init(chanmul_pattern *pat, const chanmul_range_kernels *k, const float *s,
+                         size_t c, size_t repeat, float *local, size_t local_floats)
+{
+    size_t period = pattern_period(k, c, repeat);
     size_t floats = period + CHANMUL_PATTERN_SLACK;
-    /* builders may write up to one vector past `floats` */
-    size_t storage = floats + CHANMUL_MAX_LANES;
+    size_t storage = chanmul_pattern_storage(k, c, repeat);
     pat->period = period;
     pat->heap = NULL;
     if (storage <= local_floats) {

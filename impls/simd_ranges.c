@@ -7,11 +7,13 @@
 #include <stdlib.h>
 
 /* Below this many elements per thread a second thread costs more than it
- * saves (an OpenMP fork and join is about half a microsecond here, with
- * libgomp's default spinning). CHANMUL_MIN_ELEMENTS_PER_THREAD in the
- * environment overrides it, read once, for tuning on another machine. */
+ * saves. With the thread team (thread_team.c) a fork and join costs about
+ * 0.15 us here; measured on this 2-core machine, two threads pay from about
+ * 12k elements (1x14x14x64: 0.35-0.40 us against 0.56 us on one thread).
+ * CHANMUL_MIN_ELEMENTS_PER_THREAD in the environment overrides it, read once,
+ * for tuning on another machine. */
 #ifndef CHANMUL_MIN_ELEMENTS_PER_THREAD
-#define CHANMUL_MIN_ELEMENTS_PER_THREAD 32768
+#define CHANMUL_MIN_ELEMENTS_PER_THREAD 8192
 #endif
 
 static size_t min_elements_per_thread(void)
@@ -44,16 +46,52 @@ const chanmul_range_kernels *chanmul_range_kernels_for_cpu(void)
     return &chanmul_range_scalar;
 }
 
-static void run_chunk(const chanmul_range_kernels *k, const chanmul_problem *p, const float *x,
-                      const float *s, float *y, const chanmul_pattern *pat, size_t begin,
-                      size_t end, int nontemporal)
+/* Floats of the per-thread pattern buffer (on each thread's own stack). */
+#define LOCAL_PATTERN_FLOATS (CHANMUL_PATTERN_MAX_FLOATS + CHANMUL_PATTERN_SLACK + CHANMUL_MAX_LANES)
+
+typedef struct range_job {
+    const chanmul_range_kernels *k;
+    const chanmul_problem *p;
+    const float *x, *s;
+    float *y;
+    size_t total;
+    size_t repeat;                 /* pattern: each scale this many times */
+    int use_pattern;               /* stream against a pattern (else plane by plane) */
+    const chanmul_pattern *shared; /* a pattern too long for the stack, or NULL */
+    int nontemporal;
+} range_job;
+
+/* Elements [begin, end). A pattern that fits is built here, by the thread
+ * that reads it: shared, it would be rewritten by the caller on every call
+ * and every other thread would pull its lines across cores (microseconds for
+ * a 3136-float NCHW pattern, more than the work on an L2-sized problem). */
+static void run_chunk(const range_job *j, size_t begin, size_t end)
 {
     if (begin >= end)
         return;
-    if (pat->values)
-        k->pattern(x, y, pat, begin, end, nontemporal);
-    else
-        k->planes(x, y, s, p->c, p->h * p->w, begin, end, nontemporal);
+    if (!j->use_pattern) {
+        j->k->planes(j->x, j->y, j->s, j->p->c, j->p->h * j->p->w, begin, end, j->nontemporal);
+        return;
+    }
+    if (j->shared) {
+        j->k->pattern(j->x, j->y, j->shared, begin, end, j->nontemporal);
+        return;
+    }
+    /* no allocation per call: small problems cannot afford one */
+    _Alignas(64) float local[LOCAL_PATTERN_FLOATS];
+    chanmul_pattern pat;
+    chanmul_pattern_init(&pat, j->k, j->s, j->p->c, j->repeat, local, LOCAL_PATTERN_FLOATS);
+    j->k->pattern(j->x, j->y, &pat, begin, end, j->nontemporal);
+}
+
+/* Thread `index` of `count`: an even share of the elements, cut on 16-element
+ * (64-byte) boundaries so that no two threads write the same cache line. */
+static void run_share(void *arg, int index, int count)
+{
+    const range_job *j = arg;
+    size_t begin, end;
+    chanmul_split_range(j->total, 16, count, index, &begin, &end);
+    run_chunk(j, begin, end);
 }
 
 int chanmul_run_ranges(const chanmul_range_kernels *k, const chanmul_problem *p,
@@ -63,38 +101,34 @@ int chanmul_run_ranges(const chanmul_range_kernels *k, const chanmul_problem *p,
     size_t total = p->n * p->h * p->w * p->c;
     if (total == 0)
         return CHANMUL_OK;
-    chanmul_pattern pat = {0};
-    /* On the stack: no allocation per call (small problems cannot afford one). */
-    _Alignas(64) float local[CHANMUL_PATTERN_MAX_FLOATS + CHANMUL_PATTERN_SLACK + CHANMUL_MAX_LANES];
     size_t hw = p->h * p->w;
-    size_t repeat = p->layout == CHANMUL_NHWC ? 1 : hw;
+    range_job job = {k, p, x, s, y, total, p->layout == CHANMUL_NHWC ? 1 : hw, 0, NULL, 0};
     /* NCHW takes the pattern only when building it costs little beside the
      * problem (a period is C*H*W floats: a whole sample). */
-    if (p->layout == CHANMUL_NHWC ||
-        (hw < CHANMUL_NCHW_PATTERN_BELOW_HW && p->c * hw <= CHANMUL_PATTERN_MAX_FLOATS &&
-         p->c * hw * CHANMUL_NCHW_PATTERN_MIN_PERIODS <= total)) {
-        int err = chanmul_pattern_init(&pat, k, s, p->c, repeat, local,
-                                       sizeof local / sizeof local[0]);
+    job.use_pattern = p->layout == CHANMUL_NHWC ||
+                      (hw < CHANMUL_NCHW_PATTERN_BELOW_HW && p->c * hw <= CHANMUL_PATTERN_MAX_FLOATS &&
+                       p->c * hw * CHANMUL_NCHW_PATTERN_MIN_PERIODS <= total);
+    chanmul_pattern shared = {0};
+    if (job.use_pattern && chanmul_pattern_storage(k, p->c, job.repeat) > LOCAL_PATTERN_FLOATS) {
+        /* long (C in the thousands and odd): built once on the heap, read by all */
+        int err = chanmul_pattern_init(&shared, k, s, p->c, job.repeat, NULL, 0);
         if (err)
             return err;
+        job.shared = &shared;
     }
-    int nontemporal = allow_nontemporal && k->isa != CHANMUL_ISA_SCALAR &&
+    job.nontemporal = allow_nontemporal && k->isa != CHANMUL_ISA_SCALAR &&
                       chanmul_want_nontemporal(total * sizeof(float), x == y);
     size_t max_useful = total / min_elements_per_thread() + 1;
     int nthreads = chanmul_resolve_threads(threads);
     if ((size_t)nthreads > max_useful)
         nthreads = (int)max_useful;
     if (nthreads == 1) {
-        run_chunk(k, p, x, s, y, &pat, 0, total, nontemporal);
-    } else {
+        run_chunk(&job, 0, total);
+    } else if (chanmul_team_run(nthreads, run_share, &job) != 0) {
 #pragma omp parallel num_threads(nthreads)
-        {
-            size_t begin, end; /* the team may be smaller than asked: split by its size */
-            chanmul_split_range(total, 16, omp_get_num_threads(), omp_get_thread_num(), &begin,
-                                &end);
-            run_chunk(k, p, x, s, y, &pat, begin, end, nontemporal);
-        }
+        /* the team may be smaller than asked: split by its size */
+        run_share(&job, omp_get_thread_num(), omp_get_num_threads());
     }
-    chanmul_pattern_free(&pat);
+    chanmul_pattern_free(&shared);
     return CHANMUL_OK;
 }
