@@ -121,30 +121,53 @@ static long long group_bytes(const bench_group *g)
 
 /* ---- the timed functions ----------------------------------------------------------- */
 
-static void copy_split(float *y, const float *x, size_t total, int threads)
+/* The baselines split their work exactly as the `stream` kernel does: an even
+ * share per thread on 64-byte boundaries, dispatched by the same thread team
+ * (OpenMP when the team cannot take it), so a ratio to memcpy compares the
+ * work, not two threading runtimes' fork-and-join costs. */
+typedef struct baseline_job {
+    float *y;
+    const float *x;
+    size_t total;
+    float q;   /* STREAM scale factor */
+    int scale; /* 0: memcpy, 1: STREAM scale */
+} baseline_job;
+
+static void baseline_share(void *arg, int index, int count)
 {
-    if (threads <= 1) {
-        memcpy(y, x, total * sizeof(float));
+    const baseline_job *j = arg;
+    size_t begin, end;
+    chanmul_split_range(j->total, 16, count, index, &begin, &end);
+    if (!j->scale) {
+        memcpy(j->y + begin, j->x + begin, (end - begin) * sizeof(float));
         return;
     }
-#pragma omp parallel num_threads(threads)
-    {
-        size_t begin, end;
-        chanmul_split_range(total, 16, omp_get_num_threads(), omp_get_thread_num(), &begin, &end);
-        memcpy(y + begin, x + begin, (end - begin) * sizeof(float));
-    }
+    for (size_t i = begin; i < end; i++) /* STREAM's scale: a plain loop the compiler vectorises */
+        j->y[i] = j->q * j->x[i];
 }
 
-/* STREAM's "scale" kernel: one scalar, a plain loop the compiler vectorises. */
+static void baseline_run(baseline_job *job, int threads)
+{
+    if (threads <= 1) {
+        baseline_share(job, 0, 1);
+        return;
+    }
+    if (chanmul_team_run(threads, baseline_share, job) == 0)
+        return;
+#pragma omp parallel num_threads(threads)
+    baseline_share(job, omp_get_thread_num(), omp_get_num_threads());
+}
+
+static void copy_split(float *y, const float *x, size_t total, int threads)
+{
+    baseline_job job = {y, x, total, 0.0f, 0};
+    baseline_run(&job, threads);
+}
+
 static void stream_scale(float *y, const float *x, float q, size_t total, int threads)
 {
-#pragma omp parallel num_threads(threads)
-    {
-        size_t begin, end;
-        chanmul_split_range(total, 16, omp_get_num_threads(), omp_get_thread_num(), &begin, &end);
-        for (size_t i = begin; i < end; i++)
-            y[i] = q * x[i];
-    }
+    baseline_job job = {y, x, total, q, 1};
+    baseline_run(&job, threads);
 }
 
 static void progress(const bench_item *item)

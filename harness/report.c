@@ -28,9 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#ifndef CHANMUL_GIT_REVISION
-#define CHANMUL_GIT_REVISION "unknown"
-#endif
+#include "build_info.h" /* CHANMUL_GIT_REVISION of this build */
 
 #define DEFAULT_RESULTS "results/latest.json"
 #define DEFAULT_OUT "report.md"

@@ -52,6 +52,7 @@ main)
         echo "main: chanmul verify failed to run (exit $verify_rc)" >&2
         exit "$verify_rc"
     fi
+    mkdir -p results plots
     build/chanmul sweep --profile quick --out results
     cp results/sweep-quick.json results/latest.json
     build/chanmul report results/sweep-quick.json --out report.md --plots plots

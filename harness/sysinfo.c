@@ -101,8 +101,8 @@ static void add_size(const char *key, size_t value)
 
 void sysinfo_add_context(const sysinfo *info, int argc, char **argv)
 {
-    char command[2048] = "chanmul";
-    for (int i = 1; i < argc; i++)
+    char command[2048] = "chanmul"; /* argv[0] is the subcommand (bench, sweep) */
+    for (int i = 0; i < argc; i++)
         append(command, sizeof command, argv[i]);
     const char *cap = getenv("CHANMUL_MAX_ISA");
     gbs_add_context("chanmul_version", CHANMUL_VERSION);
