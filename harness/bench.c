@@ -660,7 +660,7 @@ static const size_t full_channels[] = {1, 2, 3, 4, 7, 8, 16, 17, 32, 33, 64, 100
 static const chanmul_problem extra_shapes[] = {{0, 0, 16, 7, 7, 64}, {0, 0, 8, 13, 17, 32}};
 
 static const sweep_profile profiles[] = {
-    {"quick", quick_batches, 3, quick_channels, 6, 14, 14, 3, 0.02, 1},
+    {"quick", quick_batches, 3, quick_channels, 6, 14, 14, 5, 0.02, 1},
     {"full", full_batches, 8, full_channels, 17, 14, 14, 5, 0.1, 0},
 };
 

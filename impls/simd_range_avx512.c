@@ -61,6 +61,25 @@ pattern_body(const float *x, float *y, const chanmul_pattern *pat, size_t begin,
         if (k >= period)
             k -= period;
     }
+    if (64 % period == 0) {
+        /* period 16, 32 or 64 (C divides 64): a step of 64 floats meets the
+         * same four scale vectors every time, so they stay in registers and
+         * each vector of x costs one load, not two */
+        __m512 s0 = _mm512_loadu_ps(pv + k), s1 = _mm512_loadu_ps(pv + k + LANES);
+        __m512 s2 = _mm512_loadu_ps(pv + k + 2 * LANES), s3 = _mm512_loadu_ps(pv + k + 3 * LANES);
+        for (; i + 4 * LANES <= end; i += 4 * LANES) {
+            if (nontemporal)
+                prefetch_step(x + i);
+            __m512 v0 = _mm512_mul_ps(_mm512_loadu_ps(x + i), s0);
+            __m512 v1 = _mm512_mul_ps(_mm512_loadu_ps(x + i + LANES), s1);
+            __m512 v2 = _mm512_mul_ps(_mm512_loadu_ps(x + i + 2 * LANES), s2);
+            __m512 v3 = _mm512_mul_ps(_mm512_loadu_ps(x + i + 3 * LANES), s3);
+            store(y + i, v0, nontemporal);
+            store(y + i + LANES, v1, nontemporal);
+            store(y + i + 2 * LANES, v2, nontemporal);
+            store(y + i + 3 * LANES, v3, nontemporal);
+        }
+    }
     for (; i + 4 * LANES <= end; i += 4 * LANES) {
         if (nontemporal)
             prefetch_step(x + i);
