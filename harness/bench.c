@@ -123,8 +123,10 @@ static long long group_bytes(const bench_group *g)
 
 /* The baselines split their work exactly as the `stream` kernel does: an even
  * share per thread on 64-byte boundaries, dispatched by the same thread team
- * (OpenMP when the team cannot take it), so a ratio to memcpy compares the
- * work, not two threading runtimes' fork-and-join costs. */
+ * (OpenMP when the team cannot take it), and no more threads than the same
+ * rule finds useful (a tiny copy split across threads is slower than one
+ * memcpy, and a roofline must not be handicapped): so a ratio to memcpy
+ * compares the work, not threading costs. */
 typedef struct baseline_job {
     float *y;
     const float *x;
@@ -148,6 +150,7 @@ static void baseline_share(void *arg, int index, int count)
 
 static void baseline_run(baseline_job *job, int threads)
 {
+    threads = chanmul_useful_threads(job->total, threads);
     if (threads <= 1) {
         baseline_share(job, 0, 1);
         return;

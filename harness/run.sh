@@ -54,7 +54,7 @@ main)
     fi
     mkdir -p results plots
     build/chanmul sweep --profile quick --out results
-    cp results/sweep-quick.json results/latest.json
+    ln -sfn sweep-quick.json results/latest.json # the report's default input
     build/chanmul report results/sweep-quick.json --out report.md --plots plots
     if [ "$verify_rc" -ne 0 ]; then
         echo "main: done; verification found failures (listed above and in report.md); see report.md"

@@ -88,6 +88,10 @@ chanmul_isa chanmul_kernel_isa(void);
 /* The range kernels for chanmul_kernel_isa(). */
 const chanmul_range_kernels *chanmul_range_kernels_for_cpu(void);
 
+/* Threads worth using for `total` elements when `threads` are allowed (0 =
+ * the default): no more than one per CHANMUL_MIN_ELEMENTS_PER_THREAD. */
+int chanmul_useful_threads(size_t total, int threads);
+
 /* A job for the thread team: called once per thread, index 0..count-1. */
 typedef void (*chanmul_team_fn)(void *arg, int index, int count);
 /* Runs fn on `count` threads (the caller is index 0) and returns 0 when all

@@ -36,6 +36,13 @@ static size_t min_elements_per_thread(void)
 #define CHANMUL_NCHW_PATTERN_BELOW_HW 64
 #define CHANMUL_NCHW_PATTERN_MIN_PERIODS 8
 
+int chanmul_useful_threads(size_t total, int threads)
+{
+    size_t max_useful = total / min_elements_per_thread() + 1;
+    int n = chanmul_resolve_threads(threads);
+    return (size_t)n > max_useful ? (int)max_useful : n;
+}
+
 const chanmul_range_kernels *chanmul_range_kernels_for_cpu(void)
 {
     switch (chanmul_kernel_isa()) {
@@ -118,10 +125,7 @@ int chanmul_run_ranges(const chanmul_range_kernels *k, const chanmul_problem *p,
     }
     job.nontemporal = allow_nontemporal && k->isa != CHANMUL_ISA_SCALAR &&
                       chanmul_want_nontemporal(total * sizeof(float), x == y);
-    size_t max_useful = total / min_elements_per_thread() + 1;
-    int nthreads = chanmul_resolve_threads(threads);
-    if ((size_t)nthreads > max_useful)
-        nthreads = (int)max_useful;
+    int nthreads = chanmul_useful_threads(total, threads);
     if (nthreads == 1) {
         run_chunk(&job, 0, total);
     } else if (chanmul_team_run(nthreads, run_share, &job) != 0) {
