@@ -90,6 +90,8 @@ const char *rp_context(const rp_file *f, const char *key, char *buf, size_t len)
 {
     const cJSON *ctx = cJSON_GetObjectItemCaseSensitive((const cJSON *)f->json, "context");
     const cJSON *item = cJSON_GetObjectItemCaseSensitive(ctx, key);
+    if (!buf || len == 0)
+        return NULL; /* no room to format into (callers always pass some) */
     if (cJSON_IsString(item))
         return item->valuestring[0] ? item->valuestring : NULL;
     if (cJSON_IsNumber(item)) {
