@@ -402,16 +402,27 @@ static void add_verify_context(const bench_config *cfg)
 static int run_session(const bench_config *cfg, int gb_argc, char **gb_argv, const char *json_path,
                        int argc, char **argv)
 {
+    /* Google Benchmark's own JSON goes to a private temporary file (mkstemps:
+     * no predictable name in a shared /tmp), then becomes json_path with the
+     * memcpy ratios added; it is removed either way. */
     char raw[512];
-    snprintf(raw, sizeof raw, "%s/chanmul-bench-%ld.json", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
-             (long)getpid());
+    snprintf(raw, sizeof raw, "%s/chanmul-bench-XXXXXX.json", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    int raw_fd = mkstemps(raw, 5);
+    if (raw_fd < 0) {
+        fprintf(stderr, "chanmul: cannot create a temporary results file in %s\n",
+                getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+        return EXIT_USAGE;
+    }
+    close(raw_fd);
     char out_flag[600], reps_flag[64], time_flag[64];
     snprintf(out_flag, sizeof out_flag, "--benchmark_out=%s", raw);
     snprintf(reps_flag, sizeof reps_flag, "--benchmark_repetitions=%d", cfg->repetitions);
     snprintf(time_flag, sizeof time_flag, "--benchmark_min_time=%g", cfg->min_time > 0 ? cfg->min_time : 0.5);
     char **args = calloc((size_t)gb_argc + 6, sizeof *args);
-    if (!args)
+    if (!args) {
+        remove(raw);
         return EXIT_USAGE;
+    }
     int n = 0;
     /* Our defaults first: a user's --benchmark_* flag given later wins. */
     args[n++] = gb_argv[0];
@@ -425,6 +436,7 @@ static int run_session(const bench_config *cfg, int gb_argc, char **gb_argv, con
     gbs_initialize(&n, args);
     if (gbs_report_unrecognized(n, args)) {
         free(args);
+        remove(raw);
         return EXIT_USAGE;
     }
     sysinfo info;
@@ -440,10 +452,7 @@ static int run_session(const bench_config *cfg, int gb_argc, char **gb_argv, con
     gbs_shutdown();
     free(args);
     int rc = results_finish(raw, json_path ? json_path : raw, stdout);
-    if (json_path)
-        remove(raw);
-    else
-        fprintf(stdout, "(raw results left in %s; use --json FILE to keep them)\n", raw);
+    remove(raw); /* (when json_path is NULL the summary table was all that was asked for) */
     if (rc == 0 && json_path)
         fprintf(stdout, "results: %s\n", json_path);
     return rc == 0 ? 0 : EXIT_VERDICT;
