@@ -42,6 +42,22 @@ static inline __m512 mul_at(const float *x, const float *scale)
     return _mm512_mul_ps(_mm512_loadu_ps(x), _mm512_loadu_ps(scale));
 }
 
+/* One unrolled step: four vectors of x times four scale vectors, stored. */
+static inline void step4(const float *x, float *y, __m512 s0, __m512 s1, __m512 s2, __m512 s3,
+                         const int nontemporal)
+{
+    if (nontemporal)
+        prefetch_step(x);
+    __m512 v0 = _mm512_mul_ps(_mm512_loadu_ps(x), s0);
+    __m512 v1 = _mm512_mul_ps(_mm512_loadu_ps(x + LANES), s1);
+    __m512 v2 = _mm512_mul_ps(_mm512_loadu_ps(x + 2 * LANES), s2);
+    __m512 v3 = _mm512_mul_ps(_mm512_loadu_ps(x + 3 * LANES), s3);
+    store(y, v0, nontemporal);
+    store(y + LANES, v1, nontemporal);
+    store(y + 2 * LANES, v2, nontemporal);
+    store(y + 3 * LANES, v3, nontemporal);
+}
+
 /* x against the pattern. Four vectors per step: the pattern carries
  * CHANMUL_PATTERN_SLACK floats past its period, so pv + k .. pv + k + 64 never
  * wraps, and k wraps once per step. */
@@ -67,29 +83,12 @@ pattern_body(const float *x, float *y, const chanmul_pattern *pat, size_t begin,
          * each vector of x costs one load, not two */
         __m512 s0 = _mm512_loadu_ps(pv + k), s1 = _mm512_loadu_ps(pv + k + LANES);
         __m512 s2 = _mm512_loadu_ps(pv + k + 2 * LANES), s3 = _mm512_loadu_ps(pv + k + 3 * LANES);
-        for (; i + 4 * LANES <= end; i += 4 * LANES) {
-            if (nontemporal)
-                prefetch_step(x + i);
-            __m512 v0 = _mm512_mul_ps(_mm512_loadu_ps(x + i), s0);
-            __m512 v1 = _mm512_mul_ps(_mm512_loadu_ps(x + i + LANES), s1);
-            __m512 v2 = _mm512_mul_ps(_mm512_loadu_ps(x + i + 2 * LANES), s2);
-            __m512 v3 = _mm512_mul_ps(_mm512_loadu_ps(x + i + 3 * LANES), s3);
-            store(y + i, v0, nontemporal);
-            store(y + i + LANES, v1, nontemporal);
-            store(y + i + 2 * LANES, v2, nontemporal);
-            store(y + i + 3 * LANES, v3, nontemporal);
-        }
+        for (; i + 4 * LANES <= end; i += 4 * LANES)
+            step4(x + i, y + i, s0, s1, s2, s3, nontemporal);
     }
     for (; i + 4 * LANES <= end; i += 4 * LANES) {
-        if (nontemporal)
-            prefetch_step(x + i);
-        __m512 v0 = mul_at(x + i, pv + k), v1 = mul_at(x + i + LANES, pv + k + LANES);
-        __m512 v2 = mul_at(x + i + 2 * LANES, pv + k + 2 * LANES);
-        __m512 v3 = mul_at(x + i + 3 * LANES, pv + k + 3 * LANES);
-        store(y + i, v0, nontemporal);
-        store(y + i + LANES, v1, nontemporal);
-        store(y + i + 2 * LANES, v2, nontemporal);
-        store(y + i + 3 * LANES, v3, nontemporal);
+        step4(x + i, y + i, _mm512_loadu_ps(pv + k), _mm512_loadu_ps(pv + k + LANES),
+              _mm512_loadu_ps(pv + k + 2 * LANES), _mm512_loadu_ps(pv + k + 3 * LANES), nontemporal);
         k += 4 * LANES;
         while (k >= period) /* a period of 16 or 32 is passed more than once */
             k -= period;
@@ -182,18 +181,8 @@ planes_body(const float *x, float *y, const float *s, size_t c, size_t hw, size_
         /* whole vectors inside the current plane: one broadcast, four per step */
         size_t stop = pw.boundary < end ? pw.boundary : end;
         __m512 scale = pw.cur;
-        for (; i + 4 * LANES <= stop; i += 4 * LANES) {
-            if (nontemporal)
-                prefetch_step(x + i);
-            __m512 v0 = _mm512_mul_ps(_mm512_loadu_ps(x + i), scale);
-            __m512 v1 = _mm512_mul_ps(_mm512_loadu_ps(x + i + LANES), scale);
-            __m512 v2 = _mm512_mul_ps(_mm512_loadu_ps(x + i + 2 * LANES), scale);
-            __m512 v3 = _mm512_mul_ps(_mm512_loadu_ps(x + i + 3 * LANES), scale);
-            store(y + i, v0, nontemporal);
-            store(y + i + LANES, v1, nontemporal);
-            store(y + i + 2 * LANES, v2, nontemporal);
-            store(y + i + 3 * LANES, v3, nontemporal);
-        }
+        for (; i + 4 * LANES <= stop; i += 4 * LANES)
+            step4(x + i, y + i, scale, scale, scale, scale, nontemporal);
         for (; i + LANES <= stop; i += LANES)
             store(y + i, _mm512_mul_ps(_mm512_loadu_ps(x + i), scale), nontemporal);
         /* the vector that reaches or crosses the boundary: a blend, then the next plane */
