@@ -55,7 +55,7 @@ int chanmul_pattern_init(chanmul_pattern *pat, const chanmul_range_kernels *k, c
                          size_t c, size_t repeat, float *local, size_t local_floats);
 /* Floats chanmul_pattern_init needs for this sequence (local_floats below
  * this means a heap block). */
-size_t chanmul_pattern_storage(const chanmul_range_kernels *k, size_t c, size_t repeat);
+size_t chanmul_pattern_storage(size_t c, size_t repeat);
 /* Writes v[j] = scale of element j of the sequence, for j < floats (builders
  * may write up to CHANMUL_MAX_LANES floats more). Portable version. */
 void chanmul_build_pattern_portable(float *v, size_t floats, const float *s, size_t c,
@@ -70,7 +70,6 @@ int chanmul_want_nontemporal(size_t bytes, int in_place);
  * `planes` broadcasts one scale per plane of hw elements (NCHW). */
 struct chanmul_range_kernels {
     chanmul_isa isa;
-    size_t lanes;
     void (*pattern)(const float *x, float *y, const chanmul_pattern *pat, size_t begin,
                     size_t end, int nontemporal);
     void (*planes)(const float *x, float *y, const float *s, size_t c, size_t hw,

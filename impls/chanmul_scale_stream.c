@@ -11,6 +11,5 @@
 int chanmul_scale_stream(const chanmul_problem *p, const float *x, const float *s, float *y,
                          int threads)
 {
-    return chanmul_run_ranges(chanmul_range_kernels_for_cpu(), p, x, s, y,
-                              chanmul_resolve_threads(threads), 1);
+    return chanmul_run_ranges(chanmul_range_kernels_for_cpu(), p, x, s, y, threads, 1);
 }

@@ -208,31 +208,36 @@ void chanmul_build_pattern_portable(float *v, size_t floats, const float *s, siz
 }
 
 /* The pattern's period for a scale sequence of c * repeat floats. */
-static size_t pattern_period(const chanmul_range_kernels *k, size_t c, size_t repeat)
+static size_t pattern_period(size_t c, size_t repeat)
 {
     size_t base = c * repeat; /* one period of the scale sequence */
     /* lcm(base, 64 bytes of floats) keeps every pattern load at a 64-byte
      * multiple from its start, so with an aligned x and pattern no load splits
      * a cache line; past CHANMUL_PATTERN_MAX_FLOATS (it would no longer sit in L1
-     * beside the streams) the period falls back to the base sequence. */
+     * beside the streams) the period falls back to the base sequence (then
+     * over 256 floats, so still at least one vector of every width). */
     size_t period = base / pow2_gcd(base, CHANMUL_MAX_LANES) * CHANMUL_MAX_LANES;
-    if (period > CHANMUL_PATTERN_MAX_FLOATS)
-        period = base >= k->lanes ? base : base / pow2_gcd(base, k->lanes) * k->lanes;
-    return period;
+    return period <= CHANMUL_PATTERN_MAX_FLOATS ? period : base;
 }
 
-size_t chanmul_pattern_storage(const chanmul_range_kernels *k, size_t c, size_t repeat)
+/* Floats for a pattern of this period: the slack, and builders may write up
+ * to one vector past that. */
+static size_t storage_for(size_t period)
 {
-    /* the slack, and builders may write up to one vector past that */
-    return pattern_period(k, c, repeat) + CHANMUL_PATTERN_SLACK + CHANMUL_MAX_LANES;
+    return period + CHANMUL_PATTERN_SLACK + CHANMUL_MAX_LANES;
+}
+
+size_t chanmul_pattern_storage(size_t c, size_t repeat)
+{
+    return storage_for(pattern_period(c, repeat));
 }
 
 int chanmul_pattern_init(chanmul_pattern *pat, const chanmul_range_kernels *k, const float *s,
                          size_t c, size_t repeat, float *local, size_t local_floats)
 {
-    size_t period = pattern_period(k, c, repeat);
+    size_t period = pattern_period(c, repeat);
     size_t floats = period + CHANMUL_PATTERN_SLACK;
-    size_t storage = chanmul_pattern_storage(k, c, repeat);
+    size_t storage = storage_for(period);
     pat->period = period;
     pat->heap = NULL;
     if (storage <= local_floats) {

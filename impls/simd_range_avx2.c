@@ -1,5 +1,5 @@
 /* AVX2 range kernels for the channel scale. Built with -mavx2 -mfma only (this
- * file alone); reached only when chanmul_cpu_isa() allows AVX2. */
+ * file alone); reached only when chanmul_kernel_isa() allows AVX2. */
 #include "chanmul_internal.h"
 
 #include <immintrin.h>
@@ -40,7 +40,7 @@ static inline void masked_mul(const float *x, const float *scale_ptr, __m256 sca
 }
 
 static void stream_pattern(const float *x, float *y, const chanmul_pattern *pat, size_t begin,
-                 size_t end, int nontemporal)
+                           size_t end, int nontemporal)
 {
     const float *pv = pat->values;
     size_t period = pat->period, i = begin, k = begin ? begin % period : 0;
@@ -78,8 +78,8 @@ static void stream_pattern(const float *x, float *y, const chanmul_pattern *pat,
         _mm_sfence();
 }
 
-static void stream_planes(const float *x, float *y, const float *s, size_t c, size_t hw, size_t begin,
-                 size_t end, int nontemporal)
+static void stream_planes(const float *x, float *y, const float *s, size_t c, size_t hw,
+                          size_t begin, size_t end, int nontemporal)
 {
     size_t i = begin;
     while (i < end) {
@@ -103,5 +103,5 @@ static void stream_planes(const float *x, float *y, const float *s, size_t c, si
         _mm_sfence();
 }
 
-const chanmul_range_kernels chanmul_range_avx2 = {CHANMUL_ISA_AVX2, LANES, stream_pattern, stream_planes,
-    chanmul_build_pattern_portable};
+const chanmul_range_kernels chanmul_range_avx2 = {CHANMUL_ISA_AVX2, stream_pattern, stream_planes,
+                                                 chanmul_build_pattern_portable};

@@ -1,5 +1,5 @@
 /* AVX-512F range kernels for the channel scale. Built with -mavx512f only (this
- * file alone); reached only when chanmul_cpu_isa() says AVX-512 is allowed. */
+ * file alone); reached only when chanmul_kernel_isa() says AVX-512 is allowed. */
 #include "chanmul_internal.h"
 
 #include <immintrin.h>
@@ -37,6 +37,12 @@ static inline size_t peel_count(const float *y, size_t i, size_t end, int nontem
     return n < end - i ? n : end - i;
 }
 
+/* x times scale for the lanes of m (a head or a tail): nothing outside is read or written. */
+static inline void masked_mul(const float *x, float *y, __mmask16 m, __m512 scale)
+{
+    _mm512_mask_storeu_ps(y, m, _mm512_mul_ps(_mm512_maskz_loadu_ps(m, x), scale));
+}
+
 static inline __m512 mul_at(const float *x, const float *scale)
 {
     return _mm512_mul_ps(_mm512_loadu_ps(x), _mm512_loadu_ps(scale));
@@ -70,8 +76,7 @@ pattern_body(const float *x, float *y, const chanmul_pattern *pat, size_t begin,
     size_t head = peel_count(y, i, end, nontemporal);
     if (head) {
         __mmask16 m = tail_mask(head);
-        __m512 v = _mm512_mul_ps(_mm512_maskz_loadu_ps(m, x + i), _mm512_maskz_loadu_ps(m, pv + k));
-        _mm512_mask_storeu_ps(y + i, m, v);
+        masked_mul(x + i, y + i, m, _mm512_maskz_loadu_ps(m, pv + k));
         i += head;
         k += head;
         if (k >= period)
@@ -101,8 +106,7 @@ pattern_body(const float *x, float *y, const chanmul_pattern *pat, size_t begin,
     }
     if (i < end) {
         __mmask16 m = tail_mask(end - i);
-        __m512 v = _mm512_mul_ps(_mm512_maskz_loadu_ps(m, x + i), _mm512_maskz_loadu_ps(m, pv + k));
-        _mm512_mask_storeu_ps(y + i, m, v);
+        masked_mul(x + i, y + i, m, _mm512_maskz_loadu_ps(m, pv + k));
     }
     if (nontemporal)
         _mm_sfence();
@@ -116,9 +120,7 @@ static void nchw_planes(const float *x, float *y, const float *s, size_t c, size
     while (i < end) {
         size_t plane = i / hw;
         size_t stop = (plane + 1) * hw < end ? (plane + 1) * hw : end;
-        __mmask16 m = tail_mask(stop - i);
-        __m512 scale = _mm512_set1_ps(s[plane % c]);
-        _mm512_mask_storeu_ps(y + i, m, _mm512_mul_ps(_mm512_maskz_loadu_ps(m, x + i), scale));
+        masked_mul(x + i, y + i, tail_mask(stop - i), _mm512_set1_ps(s[plane % c]));
         i = stop;
     }
 }
@@ -172,9 +174,7 @@ planes_body(const float *x, float *y, const float *s, size_t c, size_t hw, size_
     size_t i = begin;
     size_t head = peel_count(y, i, end, nontemporal);
     if (head) {
-        __mmask16 m = tail_mask(head);
-        __m512 scale = walk_scale(&pw, i, head);
-        _mm512_mask_storeu_ps(y + i, m, _mm512_mul_ps(_mm512_maskz_loadu_ps(m, x + i), scale));
+        masked_mul(x + i, y + i, tail_mask(head), walk_scale(&pw, i, head));
         i += head;
     }
     while (i + LANES <= end) {
@@ -192,11 +192,8 @@ planes_body(const float *x, float *y, const float *s, size_t c, size_t hw, size_
             i += LANES;
         }
     }
-    if (i < end) {
-        __mmask16 m = tail_mask(end - i);
-        __m512 scale = walk_scale(&pw, i, end - i);
-        _mm512_mask_storeu_ps(y + i, m, _mm512_mul_ps(_mm512_maskz_loadu_ps(m, x + i), scale));
-    }
+    if (i < end)
+        masked_mul(x + i, y + i, tail_mask(end - i), walk_scale(&pw, i, end - i));
     if (nontemporal)
         _mm_sfence();
 }
@@ -269,5 +266,5 @@ static void build_pattern(float *v, size_t floats, const float *s, size_t c, siz
         v[j] = v[j - base];
 }
 
-const chanmul_range_kernels chanmul_range_avx512 = {CHANMUL_ISA_AVX512, LANES, stream_pattern, stream_planes,
-                                                 build_pattern};
+const chanmul_range_kernels chanmul_range_avx512 = {CHANMUL_ISA_AVX512, stream_pattern, stream_planes,
+                                                   build_pattern};

@@ -19,8 +19,8 @@ static void stream_pattern(const float *x, float *y, const chanmul_pattern *pat,
     }
 }
 
-static void stream_planes(const float *x, float *y, const float *s, size_t c, size_t hw, size_t begin,
-                 size_t end, int nontemporal)
+static void stream_planes(const float *x, float *y, const float *s, size_t c, size_t hw,
+                          size_t begin, size_t end, int nontemporal)
 {
     (void)nontemporal;
     size_t i = begin;
@@ -33,5 +33,5 @@ static void stream_planes(const float *x, float *y, const float *s, size_t c, si
     }
 }
 
-const chanmul_range_kernels chanmul_range_scalar = {CHANMUL_ISA_SCALAR, 1, stream_pattern, stream_planes,
-    chanmul_build_pattern_portable};
+const chanmul_range_kernels chanmul_range_scalar = {CHANMUL_ISA_SCALAR, stream_pattern, stream_planes,
+                                                   chanmul_build_pattern_portable};

@@ -1,6 +1,7 @@
 /* The driver shared by the SIMD-based kernels: picks the ISA's range kernels,
- * builds the scale pattern once, splits the flat tensor across threads by
- * bytes (boundaries on 64-byte multiples so no two threads share a line). */
+ * chooses pattern or plane walk, splits the flat tensor across threads by
+ * bytes (boundaries on 64-byte multiples so no two threads share a line), and
+ * has each thread build the pattern it reads. */
 #include "chanmul_internal.h"
 
 #include <omp.h>
@@ -116,7 +117,7 @@ int chanmul_run_ranges(const chanmul_range_kernels *k, const chanmul_problem *p,
                       (hw < CHANMUL_NCHW_PATTERN_BELOW_HW && p->c * hw <= CHANMUL_PATTERN_MAX_FLOATS &&
                        p->c * hw * CHANMUL_NCHW_PATTERN_MIN_PERIODS <= total);
     chanmul_pattern shared = {0};
-    if (job.use_pattern && chanmul_pattern_storage(k, p->c, job.repeat) > LOCAL_PATTERN_FLOATS) {
+    if (job.use_pattern && chanmul_pattern_storage(p->c, job.repeat) > LOCAL_PATTERN_FLOATS) {
         /* long (C in the thousands and odd): built once on the heap, read by all */
         int err = chanmul_pattern_init(&shared, k, s, p->c, job.repeat, NULL, 0);
         if (err)

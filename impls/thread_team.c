@@ -1,6 +1,6 @@
 /*
  * A small team of worker threads for the roofline kernel: a fork and join in
- * about a tenth of a microsecond, where an OpenMP parallel region costs about
+ * about 0.15-0.25 microseconds, where an OpenMP parallel region costs about
  * half a microsecond here (libgomp, default spinning) and far more when its
  * threads sleep (OMP_WAIT_POLICY=passive). On problems that fit in L2 that
  * difference is most of the time a second thread could save. The model is
