@@ -57,10 +57,8 @@ static char *read_file(const char *path)
         len += got;
         if (len + 1 == cap) {
             char *bigger = realloc(buf, cap *= 2);
-            if (!bigger) {
+            if (!bigger)
                 free(buf);
-                buf = NULL;
-            }
             buf = bigger;
         }
     }
@@ -82,16 +80,48 @@ static double num_field(const cJSON *o, const char *key)
     return cJSON_IsNumber(v) ? v->valuedouble : -1.0;
 }
 
-/* The memcpy row that a kernel row is compared with, or NULL. */
-static const cJSON *find_memcpy(const cJSON *rows, const cJSON *row, const results_name *rn)
+/* A memcpy row and its parsed name, collected once per file: looking each
+ * kernel row's reference up by re-parsing every row made the pass quadratic
+ * (about 10^9 parses for a full sweep). */
+typedef struct memcpy_row {
+    const cJSON *row;
+    results_name name; /* points into its own buf: the array is never reallocated */
+} memcpy_row;
+
+/* The memcpy rows of `rows`, in file order; *count of them (NULL and 0 when none
+ * or out of memory: then no ratios are added). */
+static memcpy_row *memcpy_rows(const cJSON *rows, size_t *count)
 {
-    const cJSON *cand;
-    cJSON_ArrayForEach(cand, rows)
+    const cJSON *row;
+    results_name n;
+    size_t total = 0;
+    cJSON_ArrayForEach(row, rows)
+        total += results_parse_name(str_field(row, "name"), &n) == 0 && strcmp(n.op, "memcpy") == 0;
+    *count = 0;
+    memcpy_row *out = total ? malloc(total * sizeof *out) : NULL;
+    if (!out)
+        return NULL;
+    cJSON_ArrayForEach(row, rows)
     {
-        results_name cn;
-        if (results_parse_name(str_field(cand, "name"), &cn) != 0 || strcmp(cn.op, "memcpy") != 0)
+        if (results_parse_name(str_field(row, "name"), &n) != 0 || strcmp(n.op, "memcpy") != 0)
             continue;
-        if (strcmp(cn.layout, rn->layout) || strcmp(cn.shape, rn->shape) || cn.threads != rn->threads)
+        /* parsed again in place: a results_name's fields point into its own buf */
+        memcpy_row *m = &out[(*count)++];
+        m->row = row;
+        results_parse_name(str_field(row, "name"), &m->name);
+    }
+    return out;
+}
+
+/* The memcpy row that a kernel row is compared with, or NULL: the first of the
+ * same layout, shape, threads, run type, aggregate and repetition. */
+static const cJSON *find_memcpy(const memcpy_row *m, size_t count, const cJSON *row,
+                                const results_name *rn)
+{
+    for (size_t i = 0; i < count; i++) {
+        const results_name *cn = &m[i].name;
+        const cJSON *cand = m[i].row;
+        if (strcmp(cn->layout, rn->layout) || strcmp(cn->shape, rn->shape) || cn->threads != rn->threads)
             continue;
         if (strcmp(str_field(cand, "run_type"), str_field(row, "run_type")) ||
             strcmp(str_field(cand, "aggregate_name"), str_field(row, "aggregate_name")) ||
@@ -119,6 +149,8 @@ int results_finish(const char *raw_path, const char *out_path, FILE *summary)
     }
     if (summary)
         fprintf(summary, "\n%-58s %10s %10s %8s\n", "benchmark (median)", "GB/s", "Gelem/s", "x memcpy");
+    size_t memcpy_count;
+    memcpy_row *memcpys = memcpy_rows(rows, &memcpy_count);
     cJSON *row;
     cJSON_ArrayForEach(row, rows)
     {
@@ -129,10 +161,9 @@ int results_finish(const char *raw_path, const char *out_path, FILE *summary)
             continue;
         if (strcmp(agg, "stddev") == 0 || strcmp(agg, "cv") == 0)
             continue; /* a ratio of spreads means nothing */
-        const cJSON *ref = find_memcpy(rows, row, &rn);
-        double ratio = ref && num_field(ref, "bytes_per_second") > 0
-                           ? bps / num_field(ref, "bytes_per_second")
-                           : -1.0;
+        const cJSON *ref = find_memcpy(memcpys, memcpy_count, row, &rn);
+        double ref_bps = ref ? num_field(ref, "bytes_per_second") : -1.0;
+        double ratio = ref_bps > 0 ? bps / ref_bps : -1.0;
         if (ratio >= 0)
             cJSON_AddNumberToObject(row, "memcpy_ratio", ratio);
         int is_summary_row = strcmp(agg, "median") == 0 ||
@@ -149,6 +180,7 @@ int results_finish(const char *raw_path, const char *out_path, FILE *summary)
             fprintf(summary, "\n");
         }
     }
+    free(memcpys);
     const char *last_error = "";
     cJSON_ArrayForEach(row, rows)
     {
