@@ -41,7 +41,6 @@ typedef struct bench_item {
     size_t group;                /* index into session.groups (which may move while planning) */
     const verify_target *target; /* BENCH_KERNEL only */
     char *failure;               /* verification failure: reported, never timed */
-    size_t index;                /* for progress */
 } bench_item;
 
 typedef struct bench_session {
@@ -148,9 +147,9 @@ static void baseline_share(void *arg, int index, int count)
         j->y[i] = j->q * j->x[i];
 }
 
-static void baseline_run(baseline_job *job, int threads)
+/* One run of a baseline on `threads` threads (already cut to the useful count). */
+static void baseline_run(const baseline_job *job, int threads)
 {
-    threads = chanmul_useful_threads(job->total, threads);
     if (threads <= 1) { /* the plain call: nothing between the timer and memcpy */
         if (!job->scale)
             memcpy(job->y, job->x, job->total * sizeof(float));
@@ -159,36 +158,21 @@ static void baseline_run(baseline_job *job, int threads)
                 job->y[i] = job->q * job->x[i];
         return;
     }
-    if (chanmul_team_run(threads, baseline_share, job) == 0)
+    if (chanmul_team_run(threads, baseline_share, (void *)job) == 0)
         return;
 #pragma omp parallel num_threads(threads)
-    baseline_share(job, omp_get_thread_num(), omp_get_num_threads());
-}
-
-static void copy_split(float *y, const float *x, size_t total, int threads)
-{
-    if (threads <= 1) { /* the plain call: nothing between the timer and memcpy */
-        memcpy(y, x, total * sizeof(float));
-        return;
-    }
-    baseline_job job = {y, x, total, 0.0f, 0};
-    baseline_run(&job, threads);
-}
-
-static void stream_scale(float *y, const float *x, float q, size_t total, int threads)
-{
-    baseline_job job = {y, x, total, q, 1};
-    baseline_run(&job, threads);
+    baseline_share((void *)job, omp_get_thread_num(), omp_get_num_threads());
 }
 
 static void progress(const bench_item *item)
 {
-    if (!session.progress || item->index < session.started)
+    size_t index = (size_t)(item - session.items);
+    if (!session.progress || index < session.started)
         return;
-    session.started = item->index + 1;
+    session.started = index + 1;
     double elapsed = now_seconds() - session.t0;
-    double left = item->index ? elapsed / (double)item->index * (double)(session.item_count - item->index) : 0;
-    fprintf(stderr, "[%zu/%zu] %.0fs elapsed, about %.0fs left\n", item->index + 1, session.item_count,
+    double left = index ? elapsed / (double)index * (double)(session.item_count - index) : 0;
+    fprintf(stderr, "[%zu/%zu] %.0fs elapsed, about %.0fs left\n", index + 1, session.item_count,
             elapsed, left);
 }
 
@@ -213,26 +197,23 @@ static void run_item(gbs_state *st, void *arg)
         batch = 256;
     switch (item->what) {
     case BENCH_MEMCPY:
-        copy_split(g->y, g->x, g->total, g->threads); /* warm-up, untimed */
+    case BENCH_STREAM_SCALE: {
+        const baseline_job job = {g->y, g->x, g->total, 3.0f, item->what == BENCH_STREAM_SCALE};
+        int threads = chanmul_useful_threads(g->total, g->threads);
+        baseline_run(&job, threads); /* warm-up, untimed */
         while (gbs_keep_running_batch(st, batch))
             for (long long k = 0; k < batch; k++) {
-                copy_split(g->y, g->x, g->total, g->threads);
+                baseline_run(&job, threads);
                 gbs_do_not_optimize(g->y);
             }
         break;
-    case BENCH_STREAM_SCALE:
-        stream_scale(g->y, g->x, 3.0f, g->total, g->threads);
-        while (gbs_keep_running_batch(st, batch))
-            for (long long k = 0; k < batch; k++) {
-                stream_scale(g->y, g->x, 3.0f, g->total, g->threads);
-                gbs_do_not_optimize(g->y);
-            }
-        break;
-    case BENCH_KERNEL:
-        rc = chanmul_run(item->target->impl, &g->p, g->x, g->s, g->y, g->threads);
+    }
+    case BENCH_KERNEL: {
+        const chanmul_impl *impl = item->target->impl;
+        rc = chanmul_run(impl, &g->p, g->x, g->s, g->y, g->threads); /* warm-up, untimed */
         while (rc == 0 && gbs_keep_running_batch(st, batch))
             for (long long k = 0; k < batch && rc == 0; k++) {
-                rc = chanmul_run(item->target->impl, &g->p, g->x, g->s, g->y, g->threads);
+                rc = chanmul_run(impl, &g->p, g->x, g->s, g->y, g->threads);
                 gbs_do_not_optimize(g->y);
             }
         if (rc != 0) {
@@ -240,6 +221,7 @@ static void run_item(gbs_state *st, void *arg)
             return;
         }
         break;
+    }
     }
     long long iters = gbs_iterations(st);
     gbs_set_bytes_processed(st, iters * group_bytes(g));
@@ -286,7 +268,7 @@ static int add_item(bench_what what, size_t group, const verify_target *t, char 
     it->group = group;
     it->target = t;
     it->failure = failure;
-    it->index = session.item_count++;
+    session.item_count++;
     return 0;
 }
 
@@ -467,8 +449,6 @@ static int run_session(const bench_config *cfg, int gb_argc, char **gb_argv, con
 }
 
 /* ---- shared option handling --------------------------------------------------------- */
-
-#define MAX_PLUGINS 16
 
 typedef struct bench_args {
     const char *impl_name, *json, *plugins[MAX_PLUGINS];

@@ -11,8 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_PLUGINS 16
-
 int cli_option(int argc, char **argv, int *i, const char *name, const char **value)
 {
     const char *arg = argv[*i];
@@ -84,7 +82,6 @@ int cli_targets(const char *impl_name, const char **plugins, int plugin_count,
 void cli_targets_free(verify_target *targets)
 {
     free(targets);
-    plugin_free_all();
 }
 
 void cli_warn_isa_cap(const char *cmd)
@@ -247,10 +244,8 @@ int cmd_verify(int argc, char **argv)
     verify_target *targets;
     size_t count;
     int rc = cli_targets(impl_name, plugins, plugin_count, &targets, &count);
-    if (rc) {
-        plugin_free_all(); /* plugins loaded before the one that failed */
-        return rc;
-    }
+    if (rc)
+        return rc; /* plugins loaded before the one that failed: freed by main */
     o.targets = targets;
     o.target_count = count;
     verify_counts *per = calloc(count ? count : 1, sizeof *per), total;
@@ -331,8 +326,7 @@ int main(int argc, char **argv)
                 cli_warn_isa_cap(cmd);
             }
             int rc = commands[i].run(argc - 1, argv + 1);
-            /* bench and sweep (bench.c) keep their targets to the end of the
-             * run and do not free plugins themselves: free them here. */
+            /* every command's plugins, loaded or half-loaded, freed in this one place */
             plugin_free_all();
             return rc;
         }

@@ -10,6 +10,9 @@
 #define EXIT_VERDICT 1
 #define EXIT_USAGE 2
 
+/* --plugin may be given this many times per command. */
+#define MAX_PLUGINS 16
+
 /* Option reading: matches "--name value" and "--name=value" at argv[*i]; on a
  * match stores the value, advances *i past it and returns 1; returns -1 (after
  * printing why) when the value is missing; 0 when argv[*i] is another option. */
@@ -21,7 +24,8 @@ int cli_option(int argc, char **argv, int *i, const char *name, const char **val
 int cli_targets(const char *impl_name, const char **plugins, int plugin_count,
                 verify_target **targets, size_t *count);
 
-/* Frees what cli_targets returned, and every plugin loaded (see plugin_free_all). */
+/* Frees what cli_targets returned (the plugins stay loaded until main's
+ * plugin_free_all, after the command). */
 void cli_targets_free(verify_target *targets);
 
 /* Prints a warning to stderr, prefixed with cmd, when CHANMUL_MAX_ISA has a

@@ -17,12 +17,6 @@ typedef struct loaded_plugin {
 static loaded_plugin *loaded;
 static size_t loaded_count, loaded_cap;
 
-static int plugin_available(const char **why)
-{
-    (void)why;
-    return 1;
-}
-
 int plugin_load(const char *path, const chanmul_impl **impl_out, const char **abs_path, char *err,
                 size_t errlen)
 {
@@ -85,7 +79,7 @@ int plugin_load(const char *path, const chanmul_impl **impl_out, const char **ab
     memcpy(&impl->fn, &kernel, sizeof impl->fn);
     impl->threaded = threaded ? *threaded : 1;
     impl->description = "user plugin";
-    impl->available = plugin_available;
+    impl->available = NULL; /* NULL: always available (chanmul_impl_available) */
     loaded[loaded_count++] = (loaded_plugin){impl, impl_name, resolved};
     *impl_out = impl;
     *abs_path = resolved;
