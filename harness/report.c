@@ -57,7 +57,6 @@ typedef struct machine {
 typedef struct report {
     machine *m;
     int nm;
-    const char *out, *plots_dir;
     char plots_rel[PATH_MAX]; /* the plots directory as seen from the report's directory */
     char command[4096];       /* this command, shell-quoted */
     rp_plotter plotter;
@@ -1559,8 +1558,6 @@ int cmd_report(int argc, char **argv)
 
     report r;
     memset(&r, 0, sizeof r);
-    r.out = out;
-    r.plots_dir = plots;
     snprintf(r.command, sizeof r.command, "chanmul");
     for (int i = 0; i < argc; i++)
         shell_word(r.command, sizeof r.command, argv[i]);

@@ -770,9 +770,6 @@ int rp_load(const char *path, rp_file *f, char *err, size_t errlen)
         f->l2 = gbench_cache(f, 2, "Unified");
     if (!f->l3)
         f->l3 = gbench_cache(f, 3, "Unified");
-    f->cores = (int)context_number(f, "cores");
-    if (!f->cores)
-        f->cores = (int)context_number(f, "num_cpus");
     for (size_t i = 0; i < f->nseries; i++) {
         char key[160], buf[64];
         snprintf(key, sizeof key, "verify:%s", f->series[i].name);

@@ -66,7 +66,6 @@ typedef struct rp_file {
     char tag[16];          /* "M1", "M2", ... in command-line order */
     void *json;            /* the cJSON tree; owns the context strings */
     double l1d, l2, l3;    /* bytes per instance; 0 when unknown */
-    int cores;
     rp_series *series;
     size_t nseries;
     rp_point *points;

@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -367,6 +366,34 @@ static int write_dat(const char *path, char *buf, size_t len)
     return 0;
 }
 
+/* One panel of a plot: writes its data file (write_dat frees buf) and names it
+ * and its title in the gnuplot variables as file<panel> and title<panel>. */
+static int add_panel(FILE *vars, int panel, const char *path, char *buf, size_t len,
+                     const char *title)
+{
+    if (write_dat(path, buf, len) != 0)
+        return -1;
+    char var[32];
+    snprintf(var, sizeof var, "file%d", panel);
+    gp_var(vars, var, path);
+    snprintf(var, sizeof var, "title%d", panel);
+    gp_var(vars, var, title);
+    return 0;
+}
+
+/* Renders a plot's script with its variables (then freed), or says why not. */
+static void render_plot(rp_plotter *pl, rp_plot *plot, const char *script, char *vars, int width,
+                        int height)
+{
+    if (!pl->available)
+        message(plot->why, sizeof plot->why, "not rendered: %s", pl->why);
+    else if (render(pl, script, vars, plot->file, width, height, plot->why, sizeof plot->why) == 0)
+        plot->rendered = 1;
+    else
+        plot->failed = 1;
+    free(vars);
+}
+
 static const char *kernel_color(const rp_plotter *pl, const char *name)
 {
     for (size_t i = 0; i < pl->npalette; i++)
@@ -423,7 +450,6 @@ static int line_plot(rp_plotter *pl, const rp_file *f, const char *prefix, int d
     const char *name = names[dim];
     snprintf(plot->file, sizeof plot->file, "%s%s", prefix, name);
     const rp_site *ref = choose_slice(f, dim);
-    size_t points = ref ? slice_points(f, ref, dim) : 0;
     char shape[64], fixed[160], ws[32];
     if (ref && dim == DIM_N)
         snprintf(fixed, sizeof fixed, "C=%zu, HxW=%zux%zu, %d thread%s", ref->c, ref->h, ref->w,
@@ -450,7 +476,7 @@ static int line_plot(rp_plotter *pl, const rp_file *f, const char *prefix, int d
         if (same_slice(&f->sites[i], ref, dim) && site_has_kernel(f, &f->sites[i]))
             add_sorted(xvals, &nx, 256, site_dim(&f->sites[i], dim));
     static const char *dim_words[] = {"batch size", "channel count", "thread count"};
-    if (!ref || points < 2 || nx < 2) {
+    if (!ref || nx < 2) { /* (nx >= 2 means at least two sites in the slice) */
         snprintf(plot->why, sizeof plot->why, "not drawn: the data has no slice with more than one %s",
                  dim_words[dim]);
         return 0;
@@ -498,11 +524,8 @@ static int line_plot(rp_plotter *pl, const rp_file *f, const char *prefix, int d
         char *buf = NULL;
         size_t len = 0;
         FILE *out = open_memstream(&buf, &len);
-        if (!out) {
-            fclose(v);
-            free(vars);
-            return -1;
-        }
+        if (!out)
+            goto fail;
         char title[256];
         snprintf(title, sizeof title, "%s: GB/s (medians) at %s, layout %s; ? = not measured or failed",
                  what[dim], fixed, layout);
@@ -530,17 +553,8 @@ static int line_plot(rp_plotter *pl, const rp_file *f, const char *prefix, int d
         fclose(out);
         char path[PATH_MAX];
         snprintf(path, sizeof path, "%s/%s_%s.dat", pl->dir, plot->file, layout);
-        if (write_dat(path, buf, len) != 0) {
-            fclose(v);
-            free(vars);
-            return -1;
-        }
-        npanels++;
-        char var[32];
-        snprintf(var, sizeof var, "file%d", npanels);
-        gp_var(v, var, path);
-        snprintf(var, sizeof var, "title%d", npanels);
-        gp_var(v, var, layout);
+        if (add_panel(v, ++npanels, path, buf, len, layout) != 0)
+            goto fail;
         i = j;
     }
     /* tics at the measured values */
@@ -573,16 +587,12 @@ static int line_plot(rp_plotter *pl, const rp_file *f, const char *prefix, int d
     gp_var(v, "xlabel", xlabels[dim]);
     gp_var(v, "maintitle", maintitle);
     fclose(v);
-    if (!pl->available) {
-        message(plot->why, sizeof plot->why, "not rendered: %s", pl->why);
-    } else if (render(pl, "lines.gp", vars, plot->file, npanels > 1 ? 1300 : 800, 560, plot->why,
-                      sizeof plot->why) == 0) {
-        plot->rendered = 1;
-    } else {
-        plot->failed = 1;
-    }
-    free(vars);
+    render_plot(pl, plot, "lines.gp", vars, npanels > 1 ? 1300 : 800, 560);
     return 0;
+fail:
+    fclose(v);
+    free(vars);
+    return -1;
 }
 
 /* ---- the winner map ------------------------------------------------------------- */
@@ -665,11 +675,8 @@ static int winner_map(rp_plotter *pl, const rp_file *f, const char *prefix, rp_p
             char *buf = NULL;
             size_t len = 0;
             FILE *out = open_memstream(&buf, &len);
-            if (!out) {
-                fclose(v);
-                free(vars);
-                return -1;
-            }
+            if (!out)
+                goto fail;
             char title[256];
             snprintf(title, sizeof title,
                      "winner map at HxW=%zux%zu, layout %s, %zu thread(s): "
@@ -705,18 +712,10 @@ static int winner_map(rp_plotter *pl, const rp_file *f, const char *prefix, rp_p
             fclose(out);
             char path[PATH_MAX];
             snprintf(path, sizeof path, "%s/%s_%s_t%zu.dat", pl->dir, plot->file, layouts[l], ts[t]);
-            if (write_dat(path, buf, len) != 0) {
-                fclose(v);
-                free(vars);
-                return -1;
-            }
-            npanels++;
             char var[32], ptitle[128];
-            snprintf(var, sizeof var, "file%d", npanels);
-            gp_var(v, var, path);
-            snprintf(var, sizeof var, "title%d", npanels);
             snprintf(ptitle, sizeof ptitle, "%s, %zu thread%s", layouts[l], ts[t], ts[t] == 1 ? "" : "s");
-            gp_var(v, var, ptitle);
+            if (add_panel(v, ++npanels, path, buf, len, ptitle) != 0)
+                goto fail;
             snprintf(var, sizeof var, "xtics%d", npanels);
             gp_var(v, var, xt);
             snprintf(var, sizeof var, "ytics%d", npanels);
@@ -732,14 +731,12 @@ static int winner_map(rp_plotter *pl, const rp_file *f, const char *prefix, rp_p
     int width = (int)(nl * 120 * (nc + 1)), height = (int)(nt * 90 * (nn + 2) + 60);
     width = width < 900 ? 900 : width > 2400 ? 2400 : width;
     height = height < 450 ? 450 : height > 2400 ? 2400 : height;
-    if (!pl->available)
-        message(plot->why, sizeof plot->why, "not rendered: %s", pl->why);
-    else if (render(pl, "winner_map.gp", vars, plot->file, width, height, plot->why, sizeof plot->why) == 0)
-        plot->rendered = 1;
-    else
-        plot->failed = 1;
-    free(vars);
+    render_plot(pl, plot, "winner_map.gp", vars, width, height);
     return 0;
+fail:
+    fclose(v);
+    free(vars);
+    return -1;
 }
 
 int rp_plots_make(rp_plotter *pl, const rp_file *f, const char *prefix, rp_plot *plots)
