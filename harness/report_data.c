@@ -915,6 +915,6 @@ const char *rp_fmt_gbs(double bps, char *buf, size_t len)
 
 const char *rp_fmt_shape(size_t n, size_t h, size_t w, size_t c, char *buf, size_t len)
 {
-    snprintf(buf, len, "%zux%zux%zux%zu", n, h, w, c);
-    return buf;
+    chanmul_problem p = {.n = n, .h = h, .w = w, .c = c};
+    return shape_format(&p, buf, len); /* the CLI's own NxHxWxC */
 }
