@@ -22,7 +22,13 @@ option(CHANMUL_WITH_XNNPACK "Build the XNNPACK peer (needs libxnnpack-dev, libpt
 option(CHANMUL_WITH_EIGEN "Build the Eigen peer (needs libeigen3-dev)" ON)
 
 # chanmul_peer(<name> <MACRO> <found> <source> <reason-if-missing> [libraries...])
+# A peer switched off with -DCHANMUL_WITH_<MACRO>=OFF is never found, whatever
+# its block below found (the blocks skip their search when it is off).
 function(chanmul_peer name macro found source reason)
+  if(NOT CHANMUL_WITH_${macro})
+    set(found FALSE)
+    set(reason "not built: disabled with -DCHANMUL_WITH_${macro}=OFF")
+  endif()
   if(found)
     target_sources(chanmul_objects PRIVATE ${CMAKE_CURRENT_LIST_DIR}/${source})
     target_link_libraries(chanmul_objects PUBLIC ${ARGN})
@@ -43,15 +49,23 @@ function(chanmul_peer name macro found source reason)
                COMPILE_DEFINITIONS CHANMUL_HAVE_${macro}=${have})
 endfunction()
 
+# chanmul_import_library(<target> <include dirs> <libraries>): an imported
+# interface target for a library found by hand (no CMake package).
+function(chanmul_import_library target includes libraries)
+  add_library(${target} INTERFACE IMPORTED GLOBAL)
+  set_target_properties(${target} PROPERTIES
+    INTERFACE_INCLUDE_DIRECTORIES "${includes}"
+    INTERFACE_LINK_LIBRARIES "${libraries}")
+endfunction()
+
 # ---- oneDNN ----------------------------------------------------------------------
 # Found by header and library rather than find_package(dnnl): Debian's dnnl
 # package config runs find_package(OpenCL REQUIRED) (its GPU runtime is OpenCL),
 # which would abort the whole configure on a machine without OpenCL headers.
 # The CPU peer needs neither OpenCL headers nor an OpenCL link line.
 set(onednn_found FALSE)
-if(NOT CHANMUL_WITH_ONEDNN)
-  set(onednn_reason "not built: disabled with -DCHANMUL_WITH_ONEDNN=OFF")
-else()
+set(onednn_reason "")
+if(CHANMUL_WITH_ONEDNN)
   find_path(CHANMUL_DNNL_INCLUDE_DIR oneapi/dnnl/dnnl.h)
   find_library(CHANMUL_DNNL_LIBRARY dnnl)
   set(onednn_reason "not built: libdnnl-dev (oneDNN) was not found at configure time; install it and re-run cmake")
@@ -61,10 +75,7 @@ else()
     string(REGEX REPLACE ".* ([0-9]+)$" "\\1" dnnl_major "${dnnl_major}")
     if(dnnl_major EQUAL 2)
       set(onednn_found TRUE)
-      add_library(chanmul::dnnl INTERFACE IMPORTED GLOBAL)
-      set_target_properties(chanmul::dnnl PROPERTIES
-        INTERFACE_INCLUDE_DIRECTORIES ${CHANMUL_DNNL_INCLUDE_DIR}
-        INTERFACE_LINK_LIBRARIES ${CHANMUL_DNNL_LIBRARY})
+      chanmul_import_library(chanmul::dnnl "${CHANMUL_DNNL_INCLUDE_DIR}" "${CHANMUL_DNNL_LIBRARY}")
     else()
       set(onednn_reason "not built: found oneDNN ${dnnl_major}.x; the peer uses the oneDNN 2.x C API (dnnl_binary_desc_init)")
     endif()
@@ -76,9 +87,8 @@ chanmul_peer(onednn ONEDNN "${onednn_found}" chanmul_scale_peer_onednn.c "${oned
 # No CMake package. xnnpack.h includes pthreadpool.h, which Debian ships in
 # libpthreadpool-dev, a package libxnnpack-dev does not depend on.
 set(xnnpack_found FALSE)
-if(NOT CHANMUL_WITH_XNNPACK)
-  set(xnnpack_reason "not built: disabled with -DCHANMUL_WITH_XNNPACK=OFF")
-else()
+set(xnnpack_reason "")
+if(CHANMUL_WITH_XNNPACK)
   find_path(CHANMUL_XNNPACK_INCLUDE_DIR xnnpack.h)
   find_library(CHANMUL_XNNPACK_LIBRARY XNNPACK)
   find_path(CHANMUL_PTHREADPOOL_INCLUDE_DIR pthreadpool.h)
@@ -89,19 +99,17 @@ else()
     set(xnnpack_reason "not built: libpthreadpool-dev (pthreadpool.h, needed by xnnpack.h) was not found at configure time; install it and re-run cmake")
   else()
     set(xnnpack_found TRUE)
-    add_library(chanmul::xnnpack INTERFACE IMPORTED GLOBAL)
-    set_target_properties(chanmul::xnnpack PROPERTIES
-      INTERFACE_INCLUDE_DIRECTORIES "${CHANMUL_XNNPACK_INCLUDE_DIR};${CHANMUL_PTHREADPOOL_INCLUDE_DIR}"
-      INTERFACE_LINK_LIBRARIES "${CHANMUL_XNNPACK_LIBRARY};${CHANMUL_PTHREADPOOL_LIBRARY}")
+    chanmul_import_library(chanmul::xnnpack
+      "${CHANMUL_XNNPACK_INCLUDE_DIR};${CHANMUL_PTHREADPOOL_INCLUDE_DIR}"
+      "${CHANMUL_XNNPACK_LIBRARY};${CHANMUL_PTHREADPOOL_LIBRARY}")
   endif()
 endif()
 chanmul_peer(xnnpack XNNPACK "${xnnpack_found}" chanmul_scale_peer_xnnpack.c "${xnnpack_reason}" chanmul::xnnpack)
 
 # ---- Eigen -----------------------------------------------------------------------
 set(eigen_found FALSE)
-if(NOT CHANMUL_WITH_EIGEN)
-  set(eigen_reason "not built: disabled with -DCHANMUL_WITH_EIGEN=OFF")
-else()
+set(eigen_reason "")
+if(CHANMUL_WITH_EIGEN)
   find_package(Eigen3 3.3 CONFIG QUIET)
   set(eigen_found ${Eigen3_FOUND})
   set(eigen_reason "not built: libeigen3-dev (Eigen 3.3 or later) was not found at configure time; install it and re-run cmake")
