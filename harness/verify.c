@@ -258,9 +258,12 @@ static void print_shell_word(FILE *out, const char *word)
     fputc('\'', out);
 }
 
-/* The environment that changes what a case runs: the ISA cap and the
- * streaming-store switch. A repro line sets them when they are set here. */
-static const char *const repro_environment[] = {"CHANMUL_MAX_ISA", "CHANMUL_NONTEMPORAL"};
+/* The environment that changes what a case runs: the ISA cap, the
+ * streaming-store switch and the threading knobs of `stream`. A repro line sets
+ * them when they are set here. */
+static const char *const repro_environment[] = {"CHANMUL_MAX_ISA", "CHANMUL_NONTEMPORAL",
+                                                "CHANMUL_THREAD_TEAM",
+                                                "CHANMUL_MIN_ELEMENTS_PER_THREAD"};
 
 /* One command line that runs exactly this case (and only it) again. */
 static void print_repro(FILE *out, const verify_target *t, const verify_case *vc)
