@@ -579,26 +579,18 @@ static int bench_command(int argc, char **argv)
     if (bench_args_init(&a, argc) != 0)
         return EXIT_USAGE;
     for (int i = 1; i < argc; i++) {
-        const char *v = NULL;
         int rc = common_option(argc, argv, &i, &a, "bench");
         if (rc < 0)
             return EXIT_USAGE;
         if (rc > 0)
             continue;
-        char err[512];
-        if ((rc = cli_option(argc, argv, &i, "--shape", &v)) != 0) {
+        if ((rc = cli_shape_option(argc, argv, &i, "chanmul bench", &p)) != 0) {
             if (rc < 0)
                 return EXIT_USAGE;
-            if (shape_parse(v, &p, err, sizeof err) != 0) {
-                fprintf(stderr, "chanmul bench: %s\n", err);
-                return EXIT_USAGE;
-            }
             have_shape = 1;
-        } else if ((rc = cli_option(argc, argv, &i, "--layout", &v)) != 0) {
-            if (rc < 0 || layout_parse(v, &p.layout) != 0) {
-                fprintf(stderr, "chanmul bench: unknown layout '%s' (valid: nhwc, nchw)\n", v ? v : "");
+        } else if ((rc = cli_layout_option(argc, argv, &i, "chanmul bench", &p.layout)) != 0) {
+            if (rc < 0)
                 return EXIT_USAGE;
-            }
         } else if (strcmp(argv[i], "--help") == 0) {
             bench_usage(stdout);
             return 0;

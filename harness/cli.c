@@ -79,6 +79,33 @@ int cli_targets(const char *impl_name, const char **plugins, int plugin_count,
     return 0;
 }
 
+int cli_shape_option(int argc, char **argv, int *i, const char *cmd, chanmul_problem *p)
+{
+    const char *v = NULL;
+    char err[512];
+    int rc = cli_option(argc, argv, i, "--shape", &v);
+    if (rc <= 0)
+        return rc;
+    if (shape_parse(v, p, err, sizeof err) != 0) {
+        fprintf(stderr, "%s: %s\n", cmd, err);
+        return -1;
+    }
+    return 1;
+}
+
+int cli_layout_option(int argc, char **argv, int *i, const char *cmd, chanmul_layout *layout)
+{
+    const char *v = NULL;
+    int rc = cli_option(argc, argv, i, "--layout", &v);
+    if (rc == 0)
+        return 0;
+    if (rc < 0 || layout_parse(v, layout) != 0) {
+        fprintf(stderr, "%s: unknown layout '%s' (valid: nhwc, nchw)\n", cmd, v ? v : "");
+        return -1;
+    }
+    return 1;
+}
+
 void cli_targets_free(verify_target *targets)
 {
     free(targets);
@@ -155,25 +182,18 @@ int cmd_verify(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
         int rc;
-        char err[512];
+        chanmul_layout layout;
         if ((rc = cli_option(argc, argv, &i, "--impl", &v)) != 0) {
             if (rc < 0)
                 return EXIT_USAGE;
             impl_name = v;
-        } else if ((rc = cli_option(argc, argv, &i, "--shape", &v)) != 0) {
+        } else if ((rc = cli_shape_option(argc, argv, &i, "chanmul verify", &o.shape)) != 0) {
             if (rc < 0)
                 return EXIT_USAGE;
-            if (shape_parse(v, &o.shape, err, sizeof err) != 0) {
-                fprintf(stderr, "chanmul verify: %s\n", err);
-                return EXIT_USAGE;
-            }
             o.have_shape = 1;
-        } else if ((rc = cli_option(argc, argv, &i, "--layout", &v)) != 0) {
-            chanmul_layout layout;
-            if (rc < 0 || layout_parse(v, &layout) != 0) {
-                fprintf(stderr, "chanmul verify: unknown layout '%s' (valid: nhwc, nchw)\n", v ? v : "");
+        } else if ((rc = cli_layout_option(argc, argv, &i, "chanmul verify", &layout)) != 0) {
+            if (rc < 0)
                 return EXIT_USAGE;
-            }
             o.layout = (int)layout;
         } else if ((rc = cli_option(argc, argv, &i, "--threads", &v)) != 0) {
             if (rc < 0 || int_parse(v, &o.threads) != 0) {

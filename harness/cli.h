@@ -18,6 +18,11 @@
  * printing why) when the value is missing; 0 when argv[*i] is another option. */
 int cli_option(int argc, char **argv, int *i, const char *name, const char **value);
 
+/* --shape NxHxWxC and --layout nhwc|nchw, as cli_option (1 matched, 0 another
+ * option, -1 after printing why, prefixed with cmd, e.g. "chanmul verify"). */
+int cli_shape_option(int argc, char **argv, int *i, const char *cmd, chanmul_problem *p);
+int cli_layout_option(int argc, char **argv, int *i, const char *cmd, chanmul_layout *layout);
+
 /* Builds the implementations to run: impl_name "all", one registered name, or
  * NULL (none: only plugins; or all when there are no plugins). Prints the reason
  * and the valid names and returns EXIT_USAGE on an unknown name or a bad plugin. */
