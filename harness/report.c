@@ -775,8 +775,7 @@ static void section_winners(FILE *o, report *r)
               o);
         for (size_t i = 0; i < f->nsites;) {
             const char *layout = f->sites[i].layout;
-            while (i < f->nsites && strcmp(f->sites[i].layout, layout) == 0)
-                i++;
+            i = rp_layout_end(f, i);
             for (int cls = RP_FITS_L2; cls <= RP_SIZE_UNKNOWN; cls++) {
                 region_sel sel = {layout, cls, -1};
                 region_row(o, f, &sel, rp_size_class_name(cls));
@@ -812,20 +811,8 @@ static void section_tables(FILE *o, report *r)
         /* one table per layout and thread count, in site order */
         for (size_t i = 0; i < f->nsites;) {
             const char *layout = f->sites[i].layout;
-            size_t end = i;
-            while (end < f->nsites && strcmp(f->sites[end].layout, layout) == 0)
-                end++;
-            int threads[256], nt = 0;
-            for (size_t q = i; q < end; q++) {
-                int t = f->sites[q].threads, z;
-                for (z = 0; z < nt && threads[z] != t; z++)
-                    ;
-                if (z == nt && nt < 256) {
-                    for (z = nt++; z > 0 && threads[z - 1] > t; z--)
-                        threads[z] = threads[z - 1];
-                    threads[z] = t;
-                }
-            }
+            size_t end = rp_layout_end(f, i);
+            int threads[256], nt = rp_site_threads(f, i, end, threads, 256);
             for (int t = 0; t < nt; t++) {
                 heading(o, level, "%s, %d thread%s", layout, threads[t], threads[t] == 1 ? "" : "s");
                 /* columns: baselines, then kernels with a point here or a failed verification */
@@ -949,24 +936,8 @@ static void target_ratio(FILE *o, machine *m, int t, double min, int level)
     for (size_t i = 0; i < f->nsites;) {
         /* a group: same layout and threads; sites are sorted by shape within a layout, so collect */
         const char *layout = f->sites[i].layout;
-        size_t end = i;
-        while (end < f->nsites && strcmp(f->sites[end].layout, layout) == 0)
-            end++;
-        int done_threads[256], nd = 0;
-        for (size_t q = i; q < end; q++) {
-            int th = f->sites[q].threads, z;
-            for (z = 0; z < nd && done_threads[z] != th; z++)
-                ;
-            if (z < nd || nd == 256)
-                continue;
-            done_threads[nd++] = th;
-        }
-        for (int a = 1; a < nd; a++) /* ascending thread counts */
-            for (int z = a; z > 0 && done_threads[z - 1] > done_threads[z]; z--) {
-                int tmp = done_threads[z];
-                done_threads[z] = done_threads[z - 1];
-                done_threads[z - 1] = tmp;
-            }
+        size_t end = rp_layout_end(f, i);
+        int done_threads[256], nd = rp_site_threads(f, i, end, done_threads, 256);
         for (int d = 0; d < nd; d++) {
             size_t shapes = 0, below = 0;
             shortfall worst = {NULL, NULL, INFINITY};

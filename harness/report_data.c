@@ -862,6 +862,30 @@ int rp_series_find(const rp_file *f, const char *name)
     return -1;
 }
 
+size_t rp_layout_end(const rp_file *f, size_t i)
+{
+    size_t end = i;
+    while (end < f->nsites && strcmp(f->sites[end].layout, f->sites[i].layout) == 0)
+        end++;
+    return end;
+}
+
+int rp_site_threads(const rp_file *f, size_t first, size_t end, int *out, int cap)
+{
+    int n = 0;
+    for (size_t q = first; q < end; q++) {
+        int t = f->sites[q].threads, z;
+        for (z = 0; z < n && out[z] != t; z++)
+            ;
+        if (z == n && n < cap) { /* new: insert in order */
+            for (z = n++; z > 0 && out[z - 1] > t; z--)
+                out[z] = out[z - 1];
+            out[z] = t;
+        }
+    }
+    return n;
+}
+
 int rp_size_class(const rp_file *f, double ws)
 {
     if (!(f->l2 > 0) || !(f->l3 > 0))

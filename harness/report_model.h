@@ -102,6 +102,11 @@ const rp_point *rp_best(const rp_file *f, const rp_site *s,
 const rp_point *rp_at(const rp_file *f, const rp_site *s, int series);
 /* The series index of name, or -1. */
 int rp_series_find(const rp_file *f, const char *name);
+/* Sites are grouped by layout: the end of the group that sites[i] starts. */
+size_t rp_layout_end(const rp_file *f, size_t i);
+/* The distinct thread counts of sites [first, end), ascending (at most cap of
+ * them, the first met); returns how many. */
+int rp_site_threads(const rp_file *f, size_t first, size_t end, int *out, int cap);
 
 /* Working-set classes relative to the machine's caches, in increasing order. */
 enum { RP_FITS_L2, RP_FITS_LLC, RP_OVER_LLC, RP_OVER_2LLC, RP_SIZE_UNKNOWN };

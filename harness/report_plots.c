@@ -511,9 +511,7 @@ static int line_plot(rp_plotter *pl, const rp_file *f, const char *prefix, int d
     char xtics[1024] = "";
     for (size_t i = 0; i < f->nsites;) {
         const char *layout = f->sites[i].layout;
-        size_t j = i;
-        while (j < f->nsites && strcmp(f->sites[j].layout, layout) == 0)
-            j++;
+        size_t j = rp_layout_end(f, i);
         int any = 0;
         for (size_t k = i; k < j && !any; k++)
             any = same_slice(&f->sites[k], ref, dim) && site_has_kernel(f, &f->sites[k]);
