@@ -532,6 +532,23 @@ static void verify_cell(FILE *o, const rp_verify *v)
     }
 }
 
+
+/* A table header: the leading columns, then one verdict column per machine
+ * ("Verdict" when there is only one), and the rule line below it. */
+static void machine_columns(FILE *o, const report *r, const char *head, const char *rule)
+{
+    fputs(head, o);
+    for (int k = 0; k < r->nm; k++) {
+        fputc(' ', o);
+        cell(o, r->nm > 1 ? r->m[k].name : "Verdict");
+        fputs(" |", o);
+    }
+    fprintf(o, "\n%s", rule);
+    for (int k = 0; k < r->nm; k++)
+        fputs("---|", o);
+    fputc('\n', o);
+}
+
 static void section_verification(FILE *o, report *r)
 {
     heading(o, 2, "2. Verification");
@@ -572,16 +589,7 @@ static void section_verification(FILE *o, report *r)
         free(rows);
         return;
     }
-    fputs("| Implementation | Kind |", o);
-    for (int k = 0; k < r->nm; k++) {
-        fputc(' ', o);
-        cell(o, r->nm > 1 ? r->m[k].name : "Verdict");
-        fputs(" |", o);
-    }
-    fputs("\n|---|---|", o);
-    for (int k = 0; k < r->nm; k++)
-        fputs("---|", o);
-    fputc('\n', o);
+    machine_columns(o, r, "| Implementation | Kind |", "|---|---|");
     for (size_t i = 0; i < n; i++) {
         fputs("| ", o);
         cell(o, rows[i]->label);
@@ -1240,16 +1248,7 @@ static void targets_table(FILE *o, const report *r)
                                   "T2: > 2x LLC, best chanmul >= 1.20 x memcpy",
                                   "T3: best chanmul >= fastest peer",
                                   "T4: in L2, 2 threads >= 1.7 x 1 thread"};
-    fputs("| Target |", o);
-    for (int k = 0; k < r->nm; k++) {
-        fputc(' ', o);
-        cell(o, r->nm > 1 ? r->m[k].name : "Verdict");
-        fputs(" |", o);
-    }
-    fputs("\n|---|", o);
-    for (int k = 0; k < r->nm; k++)
-        fputs("---|", o);
-    fputc('\n', o);
+    machine_columns(o, r, "| Target |", "|---|");
     for (int t = 0; t < NTARGETS; t++) {
         fprintf(o, "| %s |", names[t]);
         for (int k = 0; k < r->nm; k++) {
