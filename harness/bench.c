@@ -4,12 +4,20 @@
  * A "group" is one (shape, layout, thread count). Its buffers are allocated
  * when its first benchmark runs and first-touched by the threads that will use
  * them, split the way chanmul's threaded kernels split work (STREAM's rule),
- * then reused by every benchmark of the group and freed when the next group
- * starts, so memory stays bounded by one group. Each group times the memcpy and
+ * then reused by every benchmark of the group. Each group times the memcpy and
  * STREAM-scale baselines on the same buffers, then every implementation that
  * passed the verifier at this exact shape, layout and thread count; the others
  * are registered too but report "verification failed" (never timed).
  * Bytes are counted explicitly: 4 read + 4 written per element, plus 4*C for s.
+ *
+ * Repetitions are interleaved across benchmarks (Google Benchmark's random
+ * interleaving, on by default): a repetition of one benchmark is followed by
+ * one of another, so that the machine's drift spreads over all of them rather
+ * than hitting one benchmark's repetitions back to back. Groups therefore stay
+ * live (allocated) in a least-recently-used set bounded by a memory budget,
+ * instead of one at a time. Every kernel repetition also times a memcpy of the
+ * same bytes right after its loop (counter memcpy_bytes_per_second), so that
+ * its memcpy_ratio compares two timings taken at the same moment.
  */
 #include "bench.h"
 
@@ -27,6 +35,14 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Repetitions per benchmark unless --repetitions says otherwise: enough for
+ * the rank test in `chanmul compare` to reach a small corrected alpha (with
+ * 5 per side its smallest p is 0.008; with 10, 1e-5), interleaved. */
+#define DEFAULT_REPETITIONS 10
+/* Seconds per repetition of `bench` (sweep profiles set their own): ten short
+ * interleaved repetitions sample the drift better than five long ones. */
+#define DEFAULT_MIN_TIME 0.1
+
 typedef enum bench_what { BENCH_MEMCPY, BENCH_STREAM_SCALE, BENCH_KERNEL } bench_what;
 
 typedef struct bench_group {
@@ -34,6 +50,7 @@ typedef struct bench_group {
     int threads;
     size_t total;
     float *x, *s, *y; /* allocated lazily, see group_acquire */
+    unsigned long long last_use; /* for the least-recently-used eviction */
 } bench_group;
 
 typedef struct bench_item {
@@ -41,6 +58,7 @@ typedef struct bench_item {
     size_t group;                /* index into session.groups (which may move while planning) */
     const verify_target *target; /* BENCH_KERNEL only */
     char *failure;               /* verification failure: reported, never timed */
+    int calls;                   /* times run, for progress */
 } bench_item;
 
 typedef struct bench_session {
@@ -48,9 +66,12 @@ typedef struct bench_session {
     size_t group_count, group_cap;
     bench_item *items;
     size_t item_count, item_cap;
-    bench_group *live; /* the group whose buffers exist */
-    size_t started;    /* items begun, for progress */
-    double t0;
+    size_t live_bytes;       /* buffers of the groups that are allocated */
+    size_t budget;           /* the most they may take (see live_budget) */
+    unsigned long long uses; /* clock for last_use */
+    size_t reps_started; /* repetitions begun, for progress */
+    int repetitions;     /* per benchmark */
+    double t0, last_progress;
     int progress;
 } bench_session;
 
@@ -65,12 +86,51 @@ static double now_seconds(void)
 
 /* ---- buffers ---------------------------------------------------------------------- */
 
+static size_t group_buffer_bytes(const bench_group *g)
+{
+    return (2 * g->total + g->p.c) * sizeof(float);
+}
+
 static void group_release(bench_group *g)
 {
+    if (g->x)
+        session.live_bytes -= group_buffer_bytes(g);
     free(g->x);
     free(g->y);
     free(g->s);
     g->x = g->y = g->s = NULL;
+}
+
+static void release_all_groups(void)
+{
+    for (size_t i = 0; i < session.group_count; i++)
+        group_release(&session.groups[i]);
+}
+
+/* The memory the live groups may hold: a quarter of the RAM, at most 4 GiB
+ * (the quick sweep's groups take about 1.5 GiB on a 32 MiB LLC). */
+static size_t live_budget(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    size_t quarter = pages > 0 && page > 0 ? (size_t)pages / 4 * (size_t)page : (size_t)1 << 30;
+    size_t cap = (size_t)4 << 30;
+    return quarter < cap ? quarter : cap;
+}
+
+/* Frees least recently used groups until `need` more bytes fit the budget. */
+static void make_room(size_t need, const bench_group *keep)
+{
+    while (session.live_bytes && session.live_bytes + need > session.budget) {
+        bench_group *oldest = NULL;
+        for (size_t i = 0; i < session.group_count; i++) {
+            bench_group *g = &session.groups[i];
+            if (g->x && g != keep && (!oldest || g->last_use < oldest->last_use))
+                oldest = g;
+        }
+        if (!oldest)
+            return;
+        group_release(oldest);
+    }
 }
 
 static float *alloc_tensor(size_t count)
@@ -84,18 +144,21 @@ static float *alloc_tensor(size_t count)
  * CPU's microcode assists, not memory). */
 static int group_acquire(bench_group *g)
 {
-    if (session.live == g)
+    g->last_use = ++session.uses;
+    if (g->x)
         return 0;
-    if (session.live)
-        group_release(session.live);
-    session.live = NULL;
+    if (!session.budget)
+        session.budget = live_budget();
+    make_room(group_buffer_bytes(g), g);
     g->x = alloc_tensor(g->total);
     g->y = alloc_tensor(g->total);
     g->s = alloc_tensor(g->p.c);
     if (!g->x || !g->y || !g->s) {
-        group_release(g);
+        free(g->x), free(g->y), free(g->s);
+        g->x = g->y = g->s = NULL;
         return -1;
     }
+    session.live_bytes += group_buffer_bytes(g);
     size_t total = g->total;
     float *x = g->x, *y = g->y;
 #pragma omp parallel num_threads(g->threads)
@@ -109,7 +172,6 @@ static int group_acquire(bench_group *g)
     }
     for (size_t c = 0; c < g->p.c; c++)
         g->s[c] = 0.5f + (float)(c % 5) * 0.25f;
-    session.live = g;
     return 0;
 }
 
@@ -164,16 +226,43 @@ static void baseline_run(const baseline_job *job, int threads)
     baseline_share((void *)job, omp_get_thread_num(), omp_get_num_threads());
 }
 
-static void progress(const bench_item *item)
+/* The memcpy of the same bytes timed right after a kernel's loop, outside
+ * Google Benchmark's clock, for half the kernel's iterations (at least one
+ * batch): the ratio of two timings taken at the same moment cancels the
+ * machine's drift that a memcpy row timed at another moment does not. */
+static double adjacent_memcpy_bps(const bench_group *g, long long kernel_iters, long long batch)
 {
-    size_t index = (size_t)(item - session.items);
-    if (!session.progress || index < session.started)
+    const baseline_job job = {g->y, g->x, g->total, 3.0f, 0};
+    int threads = chanmul_useful_threads(g->total, g->threads);
+    long long iters = kernel_iters / 2 > batch ? kernel_iters / 2 : batch;
+    baseline_run(&job, threads); /* the kernel left y in cache state of its own */
+    double t0 = now_seconds();
+    for (long long k = 0; k < iters; k++) {
+        baseline_run(&job, threads);
+        gbs_do_not_optimize(g->y);
+    }
+    double t = now_seconds() - t0;
+    return t > 0 ? (double)iters * (double)group_bytes(g) / t : 0;
+}
+
+/* Progress over repetitions: with interleaving the benchmarks do not finish
+ * one after another. Each call of a benchmark counts as one of its
+ * repetitions (the first repetition's calls while Google Benchmark finds the
+ * iteration count overcount a little); printed at most once a second. */
+static void progress(bench_item *item)
+{
+    if (!session.progress)
         return;
-    session.started = index + 1;
-    double elapsed = now_seconds() - session.t0;
-    double left = index ? elapsed / (double)index * (double)(session.item_count - index) : 0;
-    fprintf(stderr, "[%zu/%zu] %.0fs elapsed, about %.0fs left\n", index + 1, session.item_count,
-            elapsed, left);
+    if (item->calls++ < session.repetitions)
+        session.reps_started++;
+    double now = now_seconds();
+    size_t total = session.item_count * (size_t)session.repetitions;
+    if (now - session.last_progress < 1.0 && session.reps_started < total)
+        return;
+    session.last_progress = now;
+    double elapsed = now - session.t0, done = (double)session.reps_started / (double)total;
+    double left = done > 0 ? elapsed * (1 - done) / done : 0;
+    fprintf(stderr, "[%zu/%zu] %.0fs elapsed, about %.0fs left\n", session.reps_started, total, elapsed, left);
 }
 
 static void run_item(gbs_state *st, void *arg)
@@ -226,6 +315,8 @@ static void run_item(gbs_state *st, void *arg)
     long long iters = gbs_iterations(st);
     gbs_set_bytes_processed(st, iters * group_bytes(g));
     gbs_set_items_processed(st, iters * (long long)g->total);
+    if (item->what != BENCH_MEMCPY)
+        gbs_set_counter(st, "memcpy_bytes_per_second", adjacent_memcpy_bps(g, iters, batch), GBS_COUNTER_DEFAULT);
 }
 
 /* ---- planning ----------------------------------------------------------------------- */
@@ -407,8 +498,8 @@ static int run_session(const bench_config *cfg, int gb_argc, char **gb_argv, con
     char out_flag[600], reps_flag[64], time_flag[64];
     snprintf(out_flag, sizeof out_flag, "--benchmark_out=%s", raw);
     snprintf(reps_flag, sizeof reps_flag, "--benchmark_repetitions=%d", cfg->repetitions);
-    snprintf(time_flag, sizeof time_flag, "--benchmark_min_time=%g", cfg->min_time > 0 ? cfg->min_time : 0.5);
-    char **args = calloc((size_t)gb_argc + 6, sizeof *args);
+    snprintf(time_flag, sizeof time_flag, "--benchmark_min_time=%g", cfg->min_time > 0 ? cfg->min_time : DEFAULT_MIN_TIME);
+    char **args = calloc((size_t)gb_argc + 7, sizeof *args);
     if (!args) {
         remove(raw);
         return EXIT_USAGE;
@@ -419,6 +510,7 @@ static int run_session(const bench_config *cfg, int gb_argc, char **gb_argv, con
     args[n++] = reps_flag;
     args[n++] = time_flag;
     args[n++] = "--benchmark_display_aggregates_only=true";
+    args[n++] = "--benchmark_enable_random_interleaving=true";
     for (int i = 1; i < gb_argc; i++)
         args[n++] = gb_argv[i];
     args[n++] = out_flag;
@@ -435,10 +527,9 @@ static int run_session(const bench_config *cfg, int gb_argc, char **gb_argv, con
     add_verify_context(cfg);
     register_items();
     session.t0 = now_seconds();
+    session.repetitions = cfg->repetitions;
     gbs_run_specified();
-    if (session.live)
-        group_release(session.live);
-    session.live = NULL;
+    release_all_groups();
     gbs_shutdown();
     free(args);
     int rc = results_finish(raw, json_path ? json_path : raw, stdout);
@@ -551,7 +642,7 @@ int cmd_sweep(int argc, char **argv)
 static int bench_args_init(bench_args *a, int argc)
 {
     memset(a, 0, sizeof *a);
-    a->repetitions = 5;
+    a->repetitions = DEFAULT_REPETITIONS;
     a->gb_argv = command_gb_argv = calloc((size_t)argc + 1, sizeof *a->gb_argv);
     if (!a->gb_argv)
         return -1;
@@ -652,8 +743,8 @@ static const size_t full_channels[] = {1, 2, 3, 4, 7, 8, 16, 17, 32, 33, 64, 100
 static const chanmul_problem extra_shapes[] = {{0, 0, 16, 7, 7, 64}, {0, 0, 8, 13, 17, 32}};
 
 static const sweep_profile profiles[] = {
-    {"quick", quick_batches, 3, quick_channels, 6, 14, 14, 5, 0.02, 1},
-    {"full", full_batches, 8, full_channels, 17, 14, 14, 5, 0.1, 0},
+    {"quick", quick_batches, 3, quick_channels, 6, 14, 14, DEFAULT_REPETITIONS, 0.01, 1},
+    {"full", full_batches, 8, full_channels, 17, 14, 14, DEFAULT_REPETITIONS, 0.05, 0},
 };
 
 static void sweep_usage(FILE *out)
@@ -748,6 +839,17 @@ static int sweep_command(int argc, char **argv)
 
     char out_path[1024];
     snprintf(out_path, sizeof out_path, "%s/sweep-%s.json", out_dir, prof->name);
+    /* the folder the results go to: --json's when given (compare --paired does), else --out */
+    char json_dir[1024];
+    if (a.json) {
+        snprintf(json_dir, sizeof json_dir, "%s", a.json);
+        char *slash = strrchr(json_dir, '/');
+        if (slash)
+            *(slash == json_dir ? slash + 1 : slash) = '\0';
+        else
+            snprintf(json_dir, sizeof json_dir, ".");
+        out_dir = json_dir;
+    }
     if (access(out_dir, W_OK) != 0) {
         fprintf(stderr, "chanmul sweep: output folder '%s' does not exist or is not writable\n", out_dir);
         return EXIT_USAGE;

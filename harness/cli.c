@@ -3,6 +3,7 @@
 
 #include "bench.h"
 #include "build_info.h"
+#include "compare_cli.h"
 #include "plugin.h"
 #include "report.h"
 #include "shape.h"
@@ -313,6 +314,7 @@ static const command commands[] = {
     {"bench", cmd_bench, "time implementations at one shape beside memcpy (Google Benchmark)", 1},
     {"sweep", cmd_sweep, "throughput over batch x channels x layouts x threads into results/", 1},
     {"report", cmd_report, "results files -> report.md and gnuplot plots", 0},
+    {"compare", cmd_compare, "regression verdict between results (or two builds, paired); exit 1 on a regression", 0},
 };
 
 static void usage(FILE *out)

@@ -1,5 +1,5 @@
 /*
- * `chanmul report [RESULTS.json ...] [--out FILE] [--plots DIR]`: turns results
+ * `chanmul report [RESULTS.json ...] [--out FILE] [--plots DIR] [--baseline BASE.json]`: turns results
  * files (Google Benchmark JSON with chanmul's context) into report.md and
  * gnuplot plots.
  *
@@ -8,13 +8,16 @@
  * The output depends only on the inputs and the command line (sorted, no
  * clock), so regenerating from the same results gives the same bytes.
  *
- * report_data.c reads the JSON into the model (report_model.h); report_plots.c
- * writes the plot data and runs gnuplot; this file writes the Markdown.
+ * report_data.c reads the JSON into the model (report_model.h); targets.c
+ * evaluates the performance targets on it (targets.h); report_plots.c writes the
+ * plot data and runs gnuplot; this file writes the Markdown.
  */
 #include "report.h"
 
 #include "cli.h"
+#include "compare.h"
 #include "report_model.h"
+#include "targets.h"
 
 #include "chanmul.h"
 
@@ -35,23 +38,13 @@
 #define DEFAULT_PLOTS "plots/"
 #define MAIN_COMMAND "bash harness/run.sh main"
 
-/* The performance targets. */
-#define T1_MIN_RATIO 0.90 /* in-LLC: best chanmul kernel vs memcpy */
-#define T2_MIN_RATIO 1.20 /* beyond 2x LLC */
-#define T4_MIN_SCALING 1.70 /* 2 threads vs 1, in L2 */
-#define MAX_LISTED 20      /* rows listed under a failed target */
-
-enum { T1, T2, T3, T4, NTARGETS };
-enum { V_PASS, V_FAIL, V_NA };
-static const char *const verdict_words[] = {"PASS", "FAIL", "NOT EVALUATED"};
+#define MAX_LISTED 20 /* rows listed under a failed target */
 
 typedef struct machine {
     rp_file f;
     char name[160];          /* "M1 (zen5-dev)" or just the host for one file */
     rp_plot plots[RP_PLOT_COUNT];
-    int verdict[NTARGETS];
-    char verdict_text[NTARGETS][512];
-    char *targets_md;        /* section 5 for this machine, written before the summary */
+    targets_result targets;  /* evaluated before anything is written: the summary quotes them */
 } machine;
 
 typedef struct report {
@@ -60,6 +53,10 @@ typedef struct report {
     char plots_rel[PATH_MAX]; /* the plots directory as seen from the report's directory */
     char command[4096];       /* this command, shell-quoted */
     rp_plotter plotter;
+    const char *baseline_path;  /* --baseline, or NULL */
+    rp_file baseline;
+    cmp_result changes;         /* the baseline against the first results file */
+    int have_changes;
 } report;
 
 /* ---- Markdown helpers ----------------------------------------------------------- */
@@ -162,13 +159,15 @@ static double geomean(const double *v, size_t n)
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: chanmul report [RESULTS.json ...] [--out FILE] [--plots DIR]\n"
+            "usage: chanmul report [RESULTS.json ...] [--out FILE] [--plots DIR] [--baseline BASE.json]\n"
             "Turns results files into a Markdown report and gnuplot plots (PNG + SVG).\n"
             "  RESULTS.json  Google Benchmark JSON from chanmul's benchmarks (default %s);\n"
             "                several files (one per machine) are compared side by side\n"
             "  --out FILE    the report (default %s)\n"
             "  --plots DIR   plot data (*.dat) and images (default %s); gnuplot scripts are\n"
             "                taken from $CHANMUL_PLOT_SCRIPTS, DIR or the source tree's plots/\n"
+            "  --baseline BASE.json  add \"Changes since the baseline\": chanmul compare's verdicts\n"
+            "                of BASE.json against the first results file\n"
             "Environment: CHANMUL_GNUPLOT names the gnuplot program (default gnuplot).\n"
             "Exit status: 0 report written, 2 bad usage or an unreadable / invalid results file.\n",
             DEFAULT_RESULTS, DEFAULT_OUT, DEFAULT_PLOTS);
@@ -878,382 +877,203 @@ static void section_tables(FILE *o, report *r)
 
 /* ---- section 5: targets --------------------------------------------------------- */
 
-/* The highest ratio to memcpy among the site's timed chanmul kernels (and which). */
-static const rp_point *best_chanmul_ratio(const rp_file *f, const rp_site *s)
+/* The verdicts and their rows come from targets.c; this only formats them. */
+
+static void verdict_line(FILE *o, const targets_target *t)
 {
-    const rp_point *best = NULL;
-    for (size_t k = s->first; k < s->first + s->count; k++) {
-        const rp_point *p = &f->points[k];
-        if (rp_timed(p) && rp_is_chanmul(f, p) && isfinite(p->ratio) && (!best || p->ratio > best->ratio))
-            best = p;
+    fprintf(o, "**%s**: %s.\n", targets_verdict_name(t->verdict), t->text);
+}
+
+/* The columns of a shortfall's row after its layout, shape and threads. */
+typedef void shortfall_columns(FILE *o, const rp_file *f, const targets_point *sf);
+
+/* The target's shortfalls, worst first, at most MAX_LISTED of them: a line
+ * saying what they are, the table head, then one row each. */
+static void shortfall_table(FILE *o, const rp_file *f, const targets_target *t, const char *what,
+                            const char *head, shortfall_columns *columns)
+{
+    char shape[64], first[32] = "";
+    if (!t->nshortfalls)
+        return;
+    if (t->nshortfalls > MAX_LISTED)
+        snprintf(first, sizeof first, " (the first %d)", MAX_LISTED);
+    fprintf(o, "\n%s, worst first%s:\n\n", what, first);
+    fputs(head, o);
+    for (size_t q = 0; q < t->nshortfalls && q < MAX_LISTED; q++) {
+        const targets_point *sf = &t->shortfalls[q];
+        fprintf(o, "| %s | %s | %d | ", sf->site->layout, site_shape(sf->site, shape, sizeof shape),
+                sf->site->threads);
+        columns(o, f, sf);
     }
-    return best;
 }
 
-typedef struct shortfall {
-    const rp_site *site;
-    const rp_point *kernel; /* NULL: no chanmul kernel timed */
-    double value;
-} shortfall;
-
-static int cmp_shortfall(const void *a, const void *b)
+/* T1, T2: working set, best chanmul kernel, its GB/s, memcpy's, the ratio. */
+static void memcpy_shortfall(FILE *o, const rp_file *f, const targets_point *sf)
 {
-    const shortfall *x = a, *y = b;
-    if (x->value != y->value)
-        return x->value < y->value ? -1 : 1;
-    return x->site < y->site ? -1 : x->site > y->site;
+    char ws[64], gbs[32], memcpy_gbs[32], ratio[64];
+    fprintf(o, "%s | ", rp_fmt_bytes(sf->site->ws, ws, sizeof ws));
+    cell(o, sf->kernel ? label(f, sf->kernel) : "none timed");
+    fprintf(o, " | %s | %s | %s |\n", sf->kernel ? rp_fmt_gbs(sf->kernel->bps, gbs, sizeof gbs) : "-",
+            rp_fmt_gbs(sf->site->memcpy_bps, memcpy_gbs, sizeof memcpy_gbs),
+            sf->kernel ? ratio2(sf->value, ratio, sizeof ratio) : "-");
 }
 
-static void verdict(machine *m, int t, int v, const char *fmt, ...)
+/* T3: best chanmul kernel and its GB/s, the fastest peer and its GB/s, the ratio. */
+static void peer_shortfall(FILE *o, const rp_file *f, const targets_point *sf)
 {
-    va_list ap;
-    m->verdict[t] = v;
-    va_start(ap, fmt);
-    vsnprintf(m->verdict_text[t], sizeof m->verdict_text[t], fmt, ap);
-    va_end(ap);
+    char gbs[32], peer_gbs[32], ratio[32];
+    cell(o, sf->kernel ? label(f, sf->kernel) : "none timed");
+    fprintf(o, " | %s | ", sf->kernel ? rp_fmt_gbs(sf->kernel->bps, gbs, sizeof gbs) : "-");
+    cell(o, label(f, sf->versus));
+    fprintf(o, " | %s | %s |\n", rp_fmt_gbs(sf->versus->bps, peer_gbs, sizeof peer_gbs),
+            sf->kernel ? ratio2(sf->value, ratio, sizeof ratio) : "-");
 }
 
-/* T1 and T2: best chanmul kernel >= min x memcpy at every shape of a size class. */
-static void target_ratio(FILE *o, machine *m, int t, double min, int level)
+/* T1 (over == 0) and T2 (over == 1). */
+static void write_ratio_target(FILE *o, const rp_file *f, const targets_target *t, int over, int level)
 {
-    const rp_file *f = &m->f;
-    char b1[64], b2[64], b3[32], b4[32];
-    int over = t == T2;
+    char bytes[64], ratio[64], shape[64];
     if (!over)
-        heading(o, level, "T1: in the LLC, best chanmul kernel >= %.2f x memcpy", min);
+        heading(o, level, "T1: in the LLC, best chanmul kernel >= %.2f x memcpy", t->threshold);
     else
-        heading(o, level, "T2: beyond twice the LLC, best chanmul kernel >= %.2f x memcpy", min);
-    if (!(f->l3 > 0)) {
-        verdict(m, t, V_NA, "the results do not give the LLC size (l3_bytes)");
-        fprintf(o, "**%s**: %s.\n", verdict_words[V_NA], m->verdict_text[t]);
+        heading(o, level, "T2: beyond twice the LLC, best chanmul kernel >= %.2f x memcpy", t->threshold);
+    if (t->cache_unknown) {
+        verdict_line(o, t);
         return;
     }
     fprintf(o, "Shapes whose working set (8 bytes per element + s) is %s %s; per layout and "
                "thread count, the best chanmul kernel (kind chanmul: not a peer, not the reference) "
                "at each shape, as a ratio to memcpy in the same run.\n\n",
-            over ? "over 2 x LLC =" : "within the LLC,", rp_fmt_bytes(over ? 2 * f->l3 : f->l3, b1, sizeof b1));
-    shortfall *list = calloc(f->nsites + 1, sizeof *list);
-    if (!list)
-        return;
-    size_t nlist = 0, total = 0, unevaluable = 0;
-    const shortfall *worst_all = NULL;
-    shortfall worst_copy;
+            over ? "over 2 x LLC =" : "within the LLC,", rp_fmt_bytes(t->limit, bytes, sizeof bytes));
     fputs("| Layout | Threads | Shapes | Below target | Worst shape | Best chanmul kernel there | x memcpy |\n"
           "|---|---:|---:|---:|---|---|---:|\n",
           o);
-    for (size_t i = 0; i < f->nsites;) {
-        /* a group: same layout and threads; sites are sorted by shape within a layout, so collect */
-        const char *layout = f->sites[i].layout;
-        size_t end = rp_layout_end(f, i);
-        int done_threads[256], nd = rp_site_threads(f, i, end, done_threads, 256);
-        for (int d = 0; d < nd; d++) {
-            size_t shapes = 0, below = 0;
-            shortfall worst = {NULL, NULL, INFINITY};
-            for (size_t q = i; q < end; q++) {
-                const rp_site *s = &f->sites[q];
-                if (s->threads != done_threads[d])
-                    continue;
-                int in = over ? s->ws > 2 * f->l3 : s->ws <= f->l3;
-                if (!in)
-                    continue;
-                const rp_point *best = best_chanmul_ratio(f, s);
-                int any_chanmul = rp_best(f, s, rp_is_chanmul, NULL) != NULL;
-                if (!best && any_chanmul) { /* timed, but no memcpy to compare with */
-                    unevaluable++;
-                    continue;
-                }
-                if (!best && !rp_best(f, s, NULL, NULL) && !isfinite(s->memcpy_bps))
-                    continue; /* nothing measured here at all */
-                shapes++;
-                double v = best ? best->ratio : 0;
-                shortfall sf = {s, best, v};
-                if (v < min) {
-                    below++;
-                    list[nlist++] = sf;
-                }
-                if (v < worst.value)
-                    worst = sf;
-            }
-            if (!shapes)
-                continue;
-            total += shapes;
-            char shape[64];
-            fprintf(o, "| %s | %d | %zu | %zu | %s | ", layout, done_threads[d], shapes, below,
-                    site_shape(worst.site, shape, sizeof shape));
-            cell(o, worst.kernel ? label(f, worst.kernel) : "none timed");
-            fprintf(o, " | %s |\n", worst.kernel ? ratio2(worst.value, b2, sizeof b2) : "-");
-            if (!worst_all || worst.value < worst_copy.value) {
-                worst_copy = worst;
-                worst_all = &worst_copy;
-            }
-        }
-        i = end;
+    for (size_t i = 0; i < t->ngroups; i++) {
+        const targets_group *g = &t->groups[i];
+        fprintf(o, "| %s | %d | %zu | %zu | %s | ", g->layout, g->threads, g->shapes, g->below,
+                site_shape(g->worst.site, shape, sizeof shape));
+        cell(o, g->worst.kernel ? label(f, g->worst.kernel) : "none timed");
+        fprintf(o, " | %s |\n", g->worst.kernel ? ratio2(g->worst.value, ratio, sizeof ratio) : "-");
     }
-    if (!total) {
-        verdict(m, t, V_NA,
-                "no shape in the data has a working set %s %s%s",
-                over ? "over 2 x LLC =" : "within the LLC,", rp_fmt_bytes(over ? 2 * f->l3 : f->l3, b1, sizeof b1),
-                unevaluable ? " with a memcpy row to compare with" : "");
-        fprintf(o, "| (none) | | | | | | |\n\n**%s**: %s.\n", verdict_words[V_NA], m->verdict_text[t]);
-        free(list);
+    if (!t->total) {
+        fputs("| (none) | | | | | | |\n\n", o);
+        verdict_line(o, t);
         return;
     }
-    char shape[64];
-    if (nlist == 0)
-        verdict(m, t, V_PASS, "every shape (%zu) >= %.2f x memcpy; worst %s %s, %d thread%s: %s %.2f", total,
-                min, worst_copy.site->layout, site_shape(worst_copy.site, shape, sizeof shape),
-                worst_copy.site->threads, worst_copy.site->threads == 1 ? "" : "s",
-                label(f, worst_copy.kernel), worst_copy.value);
-    else
-        verdict(m, t, V_FAIL, "%zu of %zu shapes below %.2f x memcpy; worst %s %s, %d thread%s: %s %s",
-                nlist, total, min, worst_copy.site->layout, site_shape(worst_copy.site, shape, sizeof shape),
-                worst_copy.site->threads, worst_copy.site->threads == 1 ? "" : "s",
-                worst_copy.kernel ? label(f, worst_copy.kernel) : "no chanmul kernel timed",
-                worst_copy.kernel ? ratio2(worst_copy.value, b2, sizeof b2) : "");
-    fprintf(o, "\n**%s**: %s.\n", verdict_words[m->verdict[t]], m->verdict_text[t]);
-    if (unevaluable)
+    fputc('\n', o);
+    verdict_line(o, t);
+    if (t->unevaluable)
         fprintf(o, "\n%zu shape(s) could not be evaluated: no memcpy row at the same layout, shape and "
                    "threads.\n",
-                unevaluable);
-    if (nlist) {
-        qsort(list, nlist, sizeof *list, cmp_shortfall);
-        fprintf(o, "\nBelow the target, worst first%s:\n\n", nlist > MAX_LISTED ? " (the first 20)" : "");
-        fputs("| Layout | Shape | Threads | Working set | Best chanmul kernel | GB/s | memcpy GB/s | x memcpy |\n"
-              "|---|---|---:|---:|---|---:|---:|---:|\n",
-              o);
-        for (size_t q = 0; q < nlist && q < MAX_LISTED; q++) {
-            const shortfall *sf = &list[q];
-            fprintf(o, "| %s | %s | %d | %s | ", sf->site->layout, site_shape(sf->site, shape, sizeof shape),
-                    sf->site->threads, rp_fmt_bytes(sf->site->ws, b1, sizeof b1));
-            cell(o, sf->kernel ? label(f, sf->kernel) : "none timed");
-            fprintf(o, " | %s | %s | %s |\n", sf->kernel ? rp_fmt_gbs(sf->kernel->bps, b3, sizeof b3) : "-",
-                    rp_fmt_gbs(sf->site->memcpy_bps, b4, sizeof b4),
-                    sf->kernel ? ratio2(sf->value, b2, sizeof b2) : "-");
-        }
-    }
-    free(list);
+                t->unevaluable);
+    shortfall_table(o, f, t, "Below the target",
+                    "| Layout | Shape | Threads | Working set | Best chanmul kernel | GB/s | memcpy GB/s | x memcpy |\n"
+                    "|---|---|---:|---:|---|---:|---:|---:|\n",
+                    memcpy_shortfall);
 }
 
-static void target_peers(FILE *o, machine *m, int level)
+static void write_peer_target(FILE *o, const rp_file *f, const targets_target *t, int level)
 {
-    const rp_file *f = &m->f;
-    char b1[32], b2[32], b3[32], shape[64];
+    char lo[32], hi[32];
     heading(o, level, "T3: at every shape, best chanmul kernel >= fastest peer");
-    shortfall *list = calloc(f->nsites + 1, sizeof *list);
-    double *ratios = calloc(f->nsites + 1, sizeof *ratios);
-    if (!list || !ratios) {
-        free(list);
-        free(ratios);
+    if (!t->total) {
+        verdict_line(o, t);
         return;
     }
-    size_t total = 0, nlist = 0;
-    shortfall worst = {NULL, NULL, INFINITY};
-    for (size_t i = 0; i < f->nsites; i++) {
-        const rp_site *s = &f->sites[i];
-        const rp_point *peer = rp_best(f, s, rp_is_peer, NULL);
-        if (!peer)
-            continue;
-        const rp_point *chan = rp_best(f, s, rp_is_chanmul, NULL);
-        total++;
-        double v = chan ? chan->bps / peer->bps : 0;
-        shortfall sf = {s, chan, v};
-        if (v < 1)
-            list[nlist++] = sf;
-        if (v < worst.value)
-            worst = sf;
-    }
-    if (!total) {
-        verdict(m, T3, V_NA, "no peer implementation was timed in these results");
-        fprintf(o, "**%s**: %s.\n", verdict_words[V_NA], m->verdict_text[T3]);
-        free(list);
-        free(ratios);
-        return;
-    }
-    if (!nlist)
-        verdict(m, T3, V_PASS, "best chanmul kernel >= fastest peer at every point (%zu); closest %s %s, %d thread%s: %.2f x",
-                total, worst.site->layout, site_shape(worst.site, shape, sizeof shape), worst.site->threads,
-                worst.site->threads == 1 ? "" : "s", worst.value);
-    else
-        verdict(m, T3, V_FAIL, "a peer is faster at %zu of %zu points; worst %s %s, %d thread%s: best chanmul %s x the peer",
-                nlist, total, worst.site->layout, site_shape(worst.site, shape, sizeof shape), worst.site->threads,
-                worst.site->threads == 1 ? "" : "s", worst.kernel ? ratio2(worst.value, b1, sizeof b1) : "none timed,");
-    fprintf(o, "Points where a peer was timed: %zu.\n\n**%s**: %s.\n", total, verdict_words[m->verdict[T3]],
-            m->verdict_text[T3]);
-
+    fprintf(o, "Points where a peer was timed: %zu.\n\n", t->total);
+    verdict_line(o, t);
     fputs("\nGeometric-mean speed-up of the best chanmul kernel over each peer (points where both "
           "were timed):\n\n| Peer | Layout | Points | Geo-mean speed-up | Lowest | Highest |\n"
           "|---|---|---:|---:|---:|---:|\n",
           o);
-    for (size_t s = 0; s < f->nseries; s++) {
-        if (strcmp(f->series[s].kind, RP_KIND_PEER) != 0)
-            continue;
-        /* per layout, then all layouts (layout NULL) */
-        const char *layouts[9];
-        size_t nl = 0;
-        for (size_t i = 0; i < f->nsites && nl < 8; i++)
-            if (!nl || strcmp(layouts[nl - 1], f->sites[i].layout) != 0)
-                layouts[nl++] = f->sites[i].layout;
-        layouts[nl++] = NULL;
-        for (size_t l = 0; l < nl; l++) {
-            size_t n = 0;
-            double lo = INFINITY, hi = 0;
-            for (size_t i = 0; i < f->nsites; i++) {
-                const rp_site *site = &f->sites[i];
-                if (layouts[l] && strcmp(site->layout, layouts[l]) != 0)
-                    continue;
-                const rp_point *p = rp_at(f, site, (int)s), *chan = rp_best(f, site, rp_is_chanmul, NULL);
-                if (!p || !rp_timed(p) || !chan)
-                    continue;
-                double v = chan->bps / p->bps;
-                ratios[n++] = v;
-                lo = v < lo ? v : lo;
-                hi = v > hi ? v : hi;
-            }
-            if (!n || (nl == 2 && !layouts[l]))
-                continue; /* one layout: its row is the total */
-            fputs("| ", o);
-            cell(o, f->series[s].label);
-            fprintf(o, " | %s | %zu | %.2f x | %s | %s |\n", layouts[l] ? layouts[l] : "all", n,
-                    geomean(ratios, n), ratio2(lo, b2, sizeof b2), ratio2(hi, b3, sizeof b3));
-        }
+    for (size_t i = 0; i < t->npeers; i++) {
+        const targets_peer_row *row = &t->peers[i];
+        fputs("| ", o);
+        cell(o, f->series[row->series].label);
+        fprintf(o, " | %s | %zu | %.2f x | %s | %s |\n", row->layout ? row->layout : "all", row->points,
+                row->geomean, ratio2(row->lowest, lo, sizeof lo), ratio2(row->highest, hi, sizeof hi));
     }
-    if (nlist) {
-        qsort(list, nlist, sizeof *list, cmp_shortfall);
-        fprintf(o, "\nPoints where a peer is faster, worst first%s:\n\n", nlist > MAX_LISTED ? " (the first 20)" : "");
-        fputs("| Layout | Shape | Threads | Best chanmul kernel | GB/s | Fastest peer | GB/s | chanmul / peer |\n"
-              "|---|---|---:|---|---:|---|---:|---:|\n",
-              o);
-        for (size_t q = 0; q < nlist && q < MAX_LISTED; q++) {
-            const shortfall *sf = &list[q];
-            const rp_point *peer = rp_best(f, sf->site, rp_is_peer, NULL);
-            fprintf(o, "| %s | %s | %d | ", sf->site->layout, site_shape(sf->site, shape, sizeof shape),
-                    sf->site->threads);
-            cell(o, sf->kernel ? label(f, sf->kernel) : "none timed");
-            fprintf(o, " | %s | ", sf->kernel ? rp_fmt_gbs(sf->kernel->bps, b1, sizeof b1) : "-");
-            cell(o, label(f, peer));
-            fprintf(o, " | %s | %s |\n", rp_fmt_gbs(peer->bps, b2, sizeof b2),
-                    sf->kernel ? ratio2(sf->value, b3, sizeof b3) : "-");
-        }
-    }
-    free(list);
-    free(ratios);
+    shortfall_table(o, f, t, "Points where a peer is faster",
+                    "| Layout | Shape | Threads | Best chanmul kernel | GB/s | Fastest peer | GB/s | chanmul / peer |\n"
+                    "|---|---|---:|---|---:|---|---:|---:|\n",
+                    peer_shortfall);
 }
 
-static const rp_site *find_site(const rp_file *f, const rp_site *like, int threads)
+/* A kernel and its GB/s in one cell, or "none timed". */
+static void kernel_gbs(FILE *o, const rp_file *f, const rp_point *p)
 {
-    for (size_t i = 0; i < f->nsites; i++) {
-        const rp_site *s = &f->sites[i];
-        if (s->threads == threads && strcmp(s->layout, like->layout) == 0 && s->n == like->n &&
-            s->h == like->h && s->w == like->w && s->c == like->c)
-            return s;
+    char gbs[32];
+    if (p) {
+        cell(o, label(f, p));
+        fprintf(o, " %s", rp_fmt_gbs(p->bps, gbs, sizeof gbs));
+    } else {
+        fputs("none timed", o);
     }
-    return NULL;
 }
 
-static void target_scaling(FILE *o, machine *m, int level)
+static void write_scaling_target(FILE *o, const rp_file *f, const targets_target *t, int level)
 {
-    const rp_file *f = &m->f;
-    char b1[32], b2[32], b3[32], shape[64];
-    heading(o, level, "T4: in L2, 2 threads >= %.1f x 1 thread", T4_MIN_SCALING);
-    if (!(f->l2 > 0)) {
-        verdict(m, T4, V_NA, "the results do not give the L2 size (l2_bytes)");
-        fprintf(o, "**%s**: %s.\n", verdict_words[V_NA], m->verdict_text[T4]);
+    char bytes[32], ratio[32], shape[64];
+    heading(o, level, "T4: in L2, 2 threads >= %.1f x 1 thread", t->threshold);
+    if (t->cache_unknown) {
+        verdict_line(o, t);
         return;
     }
     fprintf(o, "Shapes whose working set fits the per-core L2 (%s): the best chanmul kernel's GB/s "
                "at 2 threads over the best at 1 thread.\n\n",
-            rp_fmt_bytes(f->l2, b1, sizeof b1));
-    shortfall *list = calloc(f->nsites + 1, sizeof *list);
-    if (!list)
-        return;
-    size_t total = 0, nlist = 0;
-    shortfall worst = {NULL, NULL, INFINITY};
+            rp_fmt_bytes(t->limit, bytes, sizeof bytes));
     fputs("| Layout | Shape | Working set | 1 thread: kernel, GB/s | 2 threads: kernel, GB/s | Speed-up | |\n"
           "|---|---|---:|---|---|---:|---|\n",
           o);
-    for (size_t i = 0; i < f->nsites; i++) {
-        const rp_site *one = &f->sites[i];
-        if (one->threads != 1 || one->ws > f->l2)
-            continue;
-        const rp_site *two = find_site(f, one, 2);
-        if (!two)
-            continue;
-        const rp_point *a = rp_best(f, one, rp_is_chanmul, NULL), *b = rp_best(f, two, rp_is_chanmul, NULL);
-        if (!a && !b)
-            continue;
-        total++;
-        double v = a && b ? b->bps / a->bps : 0;
-        shortfall sf = {one, b, v};
-        if (v < T4_MIN_SCALING)
-            list[nlist++] = sf;
-        if (v < worst.value)
-            worst = sf;
-        fprintf(o, "| %s | %s | %s | ", one->layout, site_shape(one, shape, sizeof shape),
-                rp_fmt_bytes(one->ws, b1, sizeof b1));
-        if (a) {
-            cell(o, label(f, a));
-            fprintf(o, " %s", rp_fmt_gbs(a->bps, b2, sizeof b2));
-        } else {
-            fputs("none timed", o);
-        }
+    for (size_t i = 0; i < t->nrows; i++) {
+        const targets_point *row = &t->rows[i]; /* versus: 1 thread; kernel: 2 threads */
+        fprintf(o, "| %s | %s | %s | ", row->site->layout, site_shape(row->site, shape, sizeof shape),
+                rp_fmt_bytes(row->site->ws, bytes, sizeof bytes));
+        kernel_gbs(o, f, row->versus);
         fputs(" | ", o);
-        if (b) {
-            cell(o, label(f, b));
-            fprintf(o, " %s", rp_fmt_gbs(b->bps, b3, sizeof b3));
-        } else {
-            fputs("none timed", o);
-        }
-        fprintf(o, " | %s | %s |\n", a && b ? ratio2(v, b1, sizeof b1) : "-", v >= T4_MIN_SCALING ? "ok" : "**below**");
+        kernel_gbs(o, f, row->kernel);
+        fprintf(o, " | %s | %s |\n", row->versus && row->kernel ? ratio2(row->value, ratio, sizeof ratio) : "-",
+                row->below ? "**below**" : "ok");
     }
-    if (!total) {
-        verdict(m, T4, V_NA, "no shape fits the L2 (%s) with both a 1-thread and a 2-thread measurement",
-                rp_fmt_bytes(f->l2, b1, sizeof b1));
-        fprintf(o, "| (none) | | | | | | |\n\n**%s**: %s.\n", verdict_words[V_NA], m->verdict_text[T4]);
-        free(list);
+    if (!t->total) {
+        fputs("| (none) | | | | | | |\n\n", o);
+        verdict_line(o, t);
         return;
     }
-    if (!nlist)
-        verdict(m, T4, V_PASS, "every L2-resident shape (%zu) scales >= %.1f x; lowest %s %s: %.2f x", total,
-                T4_MIN_SCALING, worst.site->layout, site_shape(worst.site, shape, sizeof shape), worst.value);
-    else
-        verdict(m, T4, V_FAIL, "%zu of %zu L2-resident shapes scale below %.1f x; worst %s %s: %s", nlist, total,
-                T4_MIN_SCALING, worst.site->layout, site_shape(worst.site, shape, sizeof shape),
-                worst.value > 0 ? ratio2(worst.value, b1, sizeof b1) : "not timed at both thread counts");
-    fprintf(o, "\n**%s**: %s.\n", verdict_words[m->verdict[T4]], m->verdict_text[T4]);
-    free(list);
+    fputc('\n', o);
+    verdict_line(o, t);
 }
 
-/* Section 5 for one machine, into m->targets_md; fills m->verdict. */
-static int compute_targets(report *r, machine *m)
+/* Section 5 for one machine. */
+static void machine_targets(FILE *o, const report *r, const machine *m)
 {
-    size_t len = 0;
-    FILE *o = open_memstream(&m->targets_md, &len);
-    if (!o)
-        return -1;
+    const targets_target *t = m->targets.t;
     fputc('\n', o);
     int level = machine_heading(o, r, m, 3);
     fputs("Computed from the medians above. Best chanmul kernel: the fastest implementation of "
           "kind chanmul (never a peer, the reference or a plugin) that passed verification.\n",
           o);
-    target_ratio(o, m, T1, T1_MIN_RATIO, level);
-    target_ratio(o, m, T2, T2_MIN_RATIO, level);
-    target_peers(o, m, level);
-    target_scaling(o, m, level);
-    return fclose(o) == 0 ? 0 : -1;
+    write_ratio_target(o, &m->f, &t[TARGET_T1], 0, level);
+    write_ratio_target(o, &m->f, &t[TARGET_T2], 1, level);
+    write_peer_target(o, &m->f, &t[TARGET_T3], level);
+    write_scaling_target(o, &m->f, &t[TARGET_T4], level);
 }
 
+/* The verdicts of every machine side by side; the thresholds in the names are targets.h's. */
 static void targets_table(FILE *o, const report *r)
 {
-    static const char *names[] = {"T1: in LLC, best chanmul >= 0.90 x memcpy",
-                                  "T2: > 2x LLC, best chanmul >= 1.20 x memcpy",
-                                  "T3: best chanmul >= fastest peer",
-                                  "T4: in L2, 2 threads >= 1.7 x 1 thread"};
+    char names[TARGETS_COUNT][96];
+    snprintf(names[TARGET_T1], sizeof names[0], "T1: in LLC, best chanmul >= %.2f x memcpy", TARGET_T1_MIN_RATIO);
+    snprintf(names[TARGET_T2], sizeof names[0], "T2: > 2x LLC, best chanmul >= %.2f x memcpy", TARGET_T2_MIN_RATIO);
+    snprintf(names[TARGET_T3], sizeof names[0], "T3: best chanmul >= fastest peer");
+    snprintf(names[TARGET_T4], sizeof names[0], "T4: in L2, 2 threads >= %.1f x 1 thread", TARGET_T4_MIN_SCALING);
     machine_columns(o, r, "| Target |", "|---|");
-    for (int t = 0; t < NTARGETS; t++) {
+    for (int t = 0; t < TARGETS_COUNT; t++) {
         fprintf(o, "| %s |", names[t]);
         for (int k = 0; k < r->nm; k++) {
-            fprintf(o, " **%s**: ", verdict_words[r->m[k].verdict[t]]);
-            cell(o, r->m[k].verdict_text[t]);
+            const targets_target *v = &r->m[k].targets.t[t];
+            fprintf(o, " **%s**: ", targets_verdict_name(v->verdict));
+            cell(o, v->text);
             fputs(" |", o);
         }
         fputc('\n', o);
@@ -1265,7 +1085,7 @@ static void section_targets(FILE *o, report *r)
     heading(o, 2, "5. Performance targets");
     targets_table(o, r);
     for (int k = 0; k < r->nm; k++)
-        fputs(r->m[k].targets_md, o);
+        machine_targets(o, r, &r->m[k]);
 }
 
 /* ---- section 6: plots ----------------------------------------------------------- */
@@ -1403,10 +1223,29 @@ static void section_summary(FILE *o, report *r)
         if (fail)
             fputc(')', o);
         fputs(". Targets:", o);
-        for (int t = 0; t < NTARGETS; t++)
-            fprintf(o, " T%d %s%s", t + 1, verdict_words[m->verdict[t]], t + 1 < NTARGETS ? "," : ".");
+        for (int t = 0; t < TARGETS_COUNT; t++)
+            fprintf(o, " T%d %s%s", t + 1, targets_verdict_name(m->targets.t[t].verdict),
+                    t + 1 < TARGETS_COUNT ? "," : ".");
         fputc('\n', o);
     }
+}
+
+/* ---- changes since the baseline (--baseline) --------------------------------------- */
+
+/* The verdicts of `chanmul compare BASE FIRST` with its defaults: the same
+ * computation and the same table, so the report and compare always agree. */
+static void section_changes(FILE *o, report *r)
+{
+    if (!r->have_changes)
+        return;
+    heading(o, 2, "Changes since the baseline");
+    fputs("The verdicts of ", o);
+    char cmd[2048] = "chanmul compare";
+    shell_word(cmd, sizeof cmd, r->baseline_path);
+    shell_word(cmd, sizeof cmd, r->m[0].f.path);
+    code(o, cmd);
+    fputs(" (README.md, \"Regression testing\").\n\n", o);
+    cmp_write_markdown(o, &r->changes, r->baseline_path, r->m[0].f.path, 0, 0);
 }
 
 static int write_report(report *r, char **text, size_t *len)
@@ -1440,6 +1279,7 @@ static int write_report(report *r, char **text, size_t *len)
     section_tables(o, r);
     section_targets(o, r);
     section_plots(o, r);
+    section_changes(o, r);
     section_reproduce(o, r);
     return fclose(o) == 0 ? 0 : -1;
 }
@@ -1487,7 +1327,7 @@ static void build_palette(report *r, const char ***names, size_t *n)
 int cmd_report(int argc, char **argv)
 {
     const char **files = calloc((size_t)argc + 1, sizeof *files);
-    const char *out = DEFAULT_OUT, *plots = DEFAULT_PLOTS;
+    const char *out = DEFAULT_OUT, *plots = DEFAULT_PLOTS, *baseline = NULL;
     int nfiles = 0;
     if (!files) {
         fprintf(stderr, "chanmul report: out of memory\n");
@@ -1503,6 +1343,13 @@ int cmd_report(int argc, char **argv)
                 return EXIT_USAGE;
             }
             out = v;
+        } else if ((rc = cli_option(argc, argv, &i, "--baseline", &v)) != 0) {
+            if (rc < 0 || !*v) {
+                fprintf(stderr, "chanmul report: --baseline needs a results file\n");
+                free(files);
+                return EXIT_USAGE;
+            }
+            baseline = v;
         } else if ((rc = cli_option(argc, argv, &i, "--plots", &v)) != 0) {
             if (rc < 0 || !*v) {
                 fprintf(stderr, "chanmul report: --plots needs a directory\n");
@@ -1557,6 +1404,22 @@ int cmd_report(int argc, char **argv)
             snprintf(m->name, sizeof m->name, "%s", h ? h : files[k]);
     }
 
+    if (baseline) {
+        char err[1024];
+        cmp_options opt;
+        cmp_options_init(&opt);
+        r.baseline_path = baseline;
+        if (rp_load(baseline, &r.baseline, err, sizeof err) != 0) {
+            fprintf(stderr, "chanmul report: %s\n", err);
+            goto out;
+        }
+        if (cmp_compare(&r.baseline, 1, &r.m[0].f, 1, &opt, &r.changes, err, sizeof err) != 0) {
+            fprintf(stderr, "chanmul report: --baseline: %s\n", err);
+            goto out;
+        }
+        r.have_changes = 1;
+    }
+
     /* 2. plots: data files always, images when gnuplot is there */
     char outdir[PATH_MAX];
     parent_dir(out, outdir, sizeof outdir);
@@ -1589,9 +1452,9 @@ int cmd_report(int argc, char **argv)
     }
     rp_plotter_finish(&r.plotter);
 
-    /* 3. the report */
+    /* 3. the report: the target verdicts first (the summary at its top quotes them) */
     for (int k = 0; k < r.nm; k++)
-        if (compute_targets(&r, &r.m[k]) != 0) {
+        if (targets_evaluate(&r.m[k].f, &r.m[k].targets) != 0) {
             fprintf(stderr, "chanmul report: out of memory\n");
             goto out;
         }
@@ -1617,9 +1480,13 @@ int cmd_report(int argc, char **argv)
     status = 0;
 out:
     for (int k = 0; k < r.nm; k++) {
-        free(r.m[k].targets_md);
+        targets_free(&r.m[k].targets);
         rp_free(&r.m[k].f);
     }
+    if (r.have_changes)
+        cmp_free(&r.changes);
+    if (r.baseline_path && r.baseline.json)
+        rp_free(&r.baseline);
     free(r.plotter.palette);
     free(r.m);
     free(files);

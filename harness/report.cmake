@@ -6,7 +6,8 @@ find_package(cJSON REQUIRED)
 set(CHANMUL_REPORT_SOURCES
   ${CMAKE_SOURCE_DIR}/harness/report.c
   ${CMAKE_SOURCE_DIR}/harness/report_data.c
-  ${CMAKE_SOURCE_DIR}/harness/report_plots.c)
+  ${CMAKE_SOURCE_DIR}/harness/report_plots.c
+  ${CMAKE_SOURCE_DIR}/harness/targets.c)
 target_sources(chanmul_cli PRIVATE ${CHANMUL_REPORT_SOURCES})
 # The gnuplot scripts of this source tree: the report's fallback when neither
 # $CHANMUL_PLOT_SCRIPTS nor the --plots directory holds them.

@@ -10,6 +10,7 @@
 
 #include "chanmul.h"
 #include "shape.h"
+#include "stats.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -40,18 +41,9 @@ static void *xcalloc(size_t n, size_t size)
     return p;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 double rp_median(double *v, size_t n)
 {
-    if (n == 0)
-        return NAN;
-    qsort(v, n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    return stats_median_inplace(v, n);
 }
 
 int rp_kind_rank(const char *kind)
@@ -565,6 +557,13 @@ static void reduce(rp_file *f, raw_row *rows, size_t nrows)
                 var /= (double)(nt - 1);
                 p->cv = mean > 0 ? sqrt(var) / mean : NAN;
             }
+            /* the samples themselves, for tests on the repetitions (compare) */
+            p->rep_times = xcalloc(nt, sizeof *p->rep_times);
+            memcpy(p->rep_times, times, nt * sizeof *times);
+            p->nrep_times = nt;
+            p->rep_ratios = xcalloc(nr, sizeof *p->rep_ratios);
+            memcpy(p->rep_ratios, ratio, nr * sizeof *ratio);
+            p->nrep_ratios = nr;
             p->bps = isfinite(med_bps) ? med_bps : rp_median(bps, nb);
             p->ratio = isfinite(med_ratio) ? med_ratio : rp_median(ratio, nr);
             if (!(p->bps > 0))
@@ -792,6 +791,8 @@ void rp_free(rp_file *f)
         free(p->layout);
         free(p->impl);
         free(p->error);
+        free(p->rep_times);
+        free(p->rep_ratios);
     }
     for (size_t i = 0; i < f->nseries; i++) {
         free(f->series[i].name);

@@ -40,6 +40,10 @@ typedef struct rp_point { /* one benchmark of one file */
     double ratio;       /* to memcpy at the same site in the same run; NAN when unknown */
     double cv;          /* coefficient of variation of the repetitions (fraction); NAN if unknown */
     int reps;           /* repetitions behind the median */
+    double *rep_times;  /* each repetition's real time per iteration, in seconds, file order */
+    size_t nrep_times;
+    double *rep_ratios; /* each repetition's memcpy_ratio (memcpy time / this time), file order */
+    size_t nrep_ratios;
     int failed;         /* error_occurred: verification failed, never timed */
     char *error;        /* the first error message */
 } rp_point;

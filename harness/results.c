@@ -161,8 +161,13 @@ int results_finish(const char *raw_path, const char *out_path, FILE *summary)
             continue;
         if (strcmp(agg, "stddev") == 0 || strcmp(agg, "cv") == 0)
             continue; /* a ratio of spreads means nothing */
-        const cJSON *ref = find_memcpy(memcpys, memcpy_count, row, &rn);
-        double ref_bps = ref ? num_field(ref, "bytes_per_second") : -1.0;
+        /* the memcpy timed next to this repetition when the row has one, else
+         * the memcpy row of the same repetition index (timed at another moment) */
+        double ref_bps = num_field(row, "memcpy_bytes_per_second");
+        if (!(ref_bps > 0)) {
+            const cJSON *ref = find_memcpy(memcpys, memcpy_count, row, &rn);
+            ref_bps = ref ? num_field(ref, "bytes_per_second") : -1.0;
+        }
         double ratio = ref_bps > 0 ? bps / ref_bps : -1.0;
         if (ratio >= 0)
             cJSON_AddNumberToObject(row, "memcpy_ratio", ratio);

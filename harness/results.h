@@ -6,8 +6,9 @@
 #include <stdio.h>
 
 /* Reads Google Benchmark JSON from `raw_path`, adds "memcpy_ratio" to every
- * kernel row (bytes_per_second over the memcpy row of the same layout, shape,
- * thread count, run type and repetition), writes the result to `out_path`
+ * kernel row (bytes_per_second over the row's own memcpy_bytes_per_second,
+ * the memcpy timed next to it; else over the memcpy row of the same layout,
+ * shape, thread count, run type and repetition), writes the result to `out_path`
  * through a temporary file and rename(), and prints a median summary to
  * `summary` (if not NULL). Returns 0, or -1 with a message on stderr. */
 int results_finish(const char *raw_path, const char *out_path, FILE *summary);
