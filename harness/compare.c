@@ -5,7 +5,6 @@
 
 #include <math.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,12 +14,20 @@
 /* Fewer benchmarks than this in the whole comparison, with one run per side:
  * the drift cannot be estimated at all. */
 #define MIN_FOR_DRIFT 5
+/* Baselines and peers in a stratum needed to take its common shift from them. */
+#define MIN_REFERENCES 5
 /* Prior weight (degrees of freedom) of the stratum's spread in a benchmark's
  * between-run variance when several runs per side exist (moderated t). */
 #define PRIOR_DF 4.0
+/* The drift between two runs of the same build has heavy tails on a shared
+ * machine: over five pairs of back-to-back quick sweeps here, the median
+ * benchmark moved 7% but one in a hundred 58% and the worst 75%, 7 robust
+ * standard deviations, which a normal model calls a one in 10^11 event. With
+ * one run per side a benchmark's change is therefore judged against a
+ * Student t with 3 degrees of freedom scaled by the drift's robust spread. */
+#define DRIFT_TAIL_DF 3.0
 /* Power at which the minimum detectable effect is stated. */
 #define MDE_POWER 0.80
-#define PERMUTATION_DRAWS 20000
 
 static const char *const verdict_names[CMP_NVERDICTS] = {"regression", "inconclusive", "improvement",
                                                          "no change"};
@@ -135,13 +142,13 @@ typedef struct run_summary { /* one benchmark in one run */
 
 typedef struct bench {
     const char *key;
-    const rp_point *like;     /* the benchmark in the first base run that has it */
     int stratum;
     int group;                /* implementation group */
     run_summary *runs;        /* nbase runs, then nnew runs */
     double *log_base, *log_new; /* every sample of a side, for the rank test */
     size_t nlog_base, nlog_new;
     int usable;               /* timed on both sides */
+    int drift_reference;      /* a baseline or a peer: measures the machine, not the change */
     double d;                 /* raw log change: mean new run median - mean base run median */
     double e;                 /* log change used for the verdict (drift-corrected in files mode) */
     double var;               /* variance of e */
@@ -244,12 +251,12 @@ static int context_changes(cmp_result *r, const rp_file *a, const rp_file *b)
 typedef struct stratum {
     int threads, size_class;
     size_t members;
-    double centre;            /* median raw change: the common shift */
+    double centre;            /* median raw change of its drift references: the common shift */
+    const char *centre_from;  /* which benchmarks gave it */
     double scale;             /* robust sd of the raw changes (one run per side) */
-    double df;
+    size_t scale_members;     /* how many changes gave it */
     double prior_var;         /* median between-run variance of its benchmarks (several runs) */
     double shift, shift_var, shift_df; /* tested shift (several runs per side) */
-    int borrowed;             /* too small: uses the whole file's estimates */
 } stratum;
 
 static const char *size_class_words(int cls)
@@ -368,42 +375,68 @@ static void side_mean(const work *w, const bench *b, int new_side, double *mean,
     *min_reps = reps;
 }
 
-/* The drift of each stratum, from the raw changes of its benchmarks (and,
- * with several runs per side, from the spread of each benchmark's runs). */
-static int estimate_drift(work *w)
+/* Is b one of the benchmarks that measure the machine rather than the code
+ * under test (stratum s, or any stratum when s < 0)? The baselines (memcpy,
+ * STREAM scale) and the peer libraries: a change to chanmul does not touch
+ * them, so their common shift is the machine's drift. */
+static int in_set(const bench *b, int s, int references_only)
 {
-    double *v = malloc((w->nb + 1) * sizeof *v), *all = malloc((w->nb + 1) * sizeof *all);
-    if (!v || !all) {
-        free(v);
-        free(all);
-        return -1;
-    }
-    size_t nall = 0;
+    return b->usable && (s < 0 || b->stratum == s) && (!references_only || b->drift_reference);
+}
+
+static size_t count_set(const work *w, int s, int references_only)
+{
+    size_t n = 0;
     for (size_t i = 0; i < w->nb; i++)
-        if (w->b[i].usable)
-            all[nall++] = w->b[i].d;
-    double file_centre = stats_median(all, nall), file_scale = stats_robust_sd(all, nall);
-    for (size_t s = 0; s < w->ns; s++) {
-        stratum *st = &w->s[s];
-        size_t n = 0;
-        for (size_t i = 0; i < w->nb; i++)
-            if (w->b[i].usable && w->b[i].stratum == (int)s)
-                v[n++] = w->b[i].d;
-        st->members = n;
-        if (n >= MIN_STRATUM) {
-            st->centre = stats_median(v, n);
-            st->scale = stats_robust_sd(v, n);
-            /* a MAD has about 37% of the efficiency of a standard deviation */
-            st->df = 0.37 * (double)n > 2 ? 0.37 * (double)n : 2;
-        } else {
-            st->borrowed = 1;
-            st->centre = n ? stats_median(v, n) : file_centre;
-            st->scale = file_scale;
-            st->df = 0.37 * (double)nall > 2 ? 0.37 * (double)nall : 2;
+        n += in_set(&w->b[i], s, references_only);
+    return n;
+}
+
+/* Which benchmarks of stratum s (s < 0: the whole file) measure its drift, as
+ * (stratum, references_only): its references when there are enough, else all
+ * of it, else the whole file's references or benchmarks. */
+static void drift_set(const work *w, int s, size_t need, int *set_stratum, int *set_refs)
+{
+    static const int order[4][2] = {{0, 1}, {0, 0}, {-1, 1}, {-1, 0}}; /* {whole file?, references?} */
+    for (int k = 0; k < 4; k++) {
+        int stratum = order[k][0] < 0 ? -1 : s;
+        if (count_set(w, stratum, order[k][1]) >= need || k == 3) {
+            *set_stratum = stratum;
+            *set_refs = order[k][1];
+            return;
         }
     }
+}
+
+/* The drift of each stratum (one run per side): its common shift is the
+ * median raw change of its references, the scatter of the changes around it
+ * is the drift a benchmark sees between two runs. */
+static int estimate_drift(work *w)
+{
+    double *v = malloc((w->nb + 1) * sizeof *v);
+    if (!v)
+        return -1;
+    for (size_t s = 0; s < w->ns; s++) {
+        stratum *st = &w->s[s];
+        int cs, cr, ss, sr;
+        drift_set(w, (int)s, MIN_REFERENCES, &cs, &cr);
+        drift_set(w, (int)s, MIN_STRATUM, &ss, &sr);
+        size_t n = 0;
+        for (size_t i = 0; i < w->nb; i++)
+            if (in_set(&w->b[i], cs, cr))
+                v[n++] = w->b[i].d;
+        st->centre = n ? stats_median(v, n) : 0;
+        st->centre_from = cs < 0 ? (cr ? "the file's baselines and peers" : "all the file's benchmarks")
+                                 : (cr ? "its baselines and peers" : "all its benchmarks");
+        n = 0;
+        for (size_t i = 0; i < w->nb; i++)
+            if (in_set(&w->b[i], ss, sr))
+                v[n++] = w->b[i].d;
+        st->scale = stats_robust_sd(v, n);
+        st->scale_members = n;
+        st->members = count_set(w, (int)s, 0);
+    }
     free(v);
-    free(all);
     return 0;
 }
 
@@ -426,11 +459,12 @@ static int between_runs(work *w)
      * (run median - the side's mean) */
     for (size_t s = 0; s < w->ns; s++)
         for (size_t j = 0; j < w->nruns; j++) {
-            int new_side = j >= w->nbase;
+            int new_side = j >= w->nbase, cs, cr;
+            drift_set(w, (int)s, MIN_REFERENCES, &cs, &cr);
             size_t n = 0;
             for (size_t i = 0; i < w->nb; i++) {
                 bench *b = &w->b[i];
-                if (!b->usable || b->stratum != (int)s || !b->runs[j].present)
+                if (!in_set(b, cs, cr) || !b->runs[j].present)
                     continue;
                 double mean, var_w;
                 int runs, reps;
@@ -468,14 +502,15 @@ static int between_runs(work *w)
         double median_factor = pow(1 - 2 / (9 * df), 3);
         w->s[s].prior_var = n ? stats_median(v, n) / median_factor : NAN;
         /* the stratum's shift, tested on the runs' levels */
-        double level[2][64];
-        int nl[2] = {0, 0};
-        for (size_t j = 0; j < w->nruns && j < 64; j++) {
+        double level[2][MAX_RUNS_PER_SIDE];
+        int nl[2] = {0, 0}, cs, cr;
+        drift_set(w, (int)s, MIN_REFERENCES, &cs, &cr);
+        for (size_t j = 0; j < w->nruns; j++) {
             int side = j >= w->nbase;
             size_t m = 0;
             for (size_t i = 0; i < w->nb; i++) {
                 bench *b = &w->b[i];
-                if (!b->usable || b->stratum != (int)s || !b->runs[j].present)
+                if (!in_set(b, cs, cr) || !b->runs[j].present)
                     continue;
                 double ma, mb, vw;
                 int runs, reps;
@@ -532,15 +567,6 @@ static double log_threshold(const cmp_options *o)
     return log1p(o->threshold);
 }
 
-/* The effect a verdict may claim: the raw and the corrected change must agree
- * in direction, and the smaller of the two counts. */
-static double claimable(double raw, double corrected)
-{
-    if (isnan(raw) || isnan(corrected) || (raw > 0) != (corrected > 0))
-        return 0;
-    return fabs(raw) < fabs(corrected) ? raw : corrected;
-}
-
 /* Fills a row's change and interval from a log estimate e with variance var. */
 static void set_estimate(cmp_row *row, double e, double raw, double var, double df)
 {
@@ -557,7 +583,7 @@ static void set_estimate(cmp_row *row, double e, double raw, double var, double 
  * per-test level that the correction asks of the strongest result. */
 static double detectable(const cmp_options *o, double var, double df, size_t tests)
 {
-    double a = o->alpha / (double)(tests ? tests : 1);
+    double a = o->alpha / 2 / (double)(tests ? tests : 1); /* alpha is split over two families */
     double zq = df > 0 ? stats_t_quantile(1 - a / 2, df) : stats_normal_quantile(1 - a / 2);
     return (zq + stats_normal_quantile(MDE_POWER)) * sqrt(var);
 }
@@ -565,6 +591,21 @@ static double detectable(const cmp_options *o, double var, double df, size_t tes
 static const char *side_label(int new_side)
 {
     return new_side ? "new" : "base";
+}
+
+/* The rank test (Mann-Whitney U) on the repetitions of the corrected change:
+ * the new side's samples less the common shift. A rank test because the
+ * repetitions of a shared machine are not normal: interleaved, they fall in a
+ * fast and a slow mode (the slow one twice the time here), in proportions that
+ * change from run to run, so a median or a mean jumps while the ranks hold. */
+static double repetitions_p(bench *b, double centre)
+{
+    for (size_t k = 0; k < b->nlog_new; k++)
+        b->log_new[k] -= centre;
+    double p = stats_mann_whitney_p(b->log_base, b->nlog_base, b->log_new, b->nlog_new);
+    for (size_t k = 0; k < b->nlog_new; k++)
+        b->log_new[k] += centre;
+    return p;
 }
 
 /* Per benchmark, files mode. */
@@ -585,20 +626,23 @@ static void test_files(work *w, bench *b, cmp_row *row, size_t tests_guess)
     }
     double sampling = vwa + vwb;
     if (w->nbase == 1 && w->nnew == 1) {
-        if (st->borrowed && w->nb < MIN_FOR_DRIFT) {
+        if (st->scale_members < MIN_FOR_DRIFT) {
             b->drift_unknown = 1;
-            note(row, "one run per side and only %zu benchmark(s): the drift between runs cannot be "
-                      "estimated; give several runs per side or use --paired", w->nb);
+            note(row, "one run per side and only %zu benchmark(s) to estimate the drift between runs from: "
+                      "give several runs per side or use --paired", st->scale_members);
             return;
         }
         b->var = st->scale * st->scale;
-        b->df = st->df;
     }
     /* (several runs: b->var and b->df were set by between_runs) */
     if (!(b->var >= sampling))
         b->var = sampling; /* a noisier benchmark than its stratum's typical one */
     b->e = b->d - st->centre;
-    row->p_repetitions = stats_mann_whitney_p(b->log_base, b->nlog_base, b->log_new, b->nlog_new);
+    row->p_repetitions = repetitions_p(b, st->centre);
+    if (w->nbase == 1 && w->nnew == 1)
+        b->df = DRIFT_TAIL_DF; /* heavy tails: see DRIFT_TAIL_DF */
+    if (!(b->df >= 1))
+        b->df = 1;
     double p_drift = b->var > 0 ? stats_t_p_two_sided(b->e / sqrt(b->var), b->df) : (b->e == 0 ? 1 : 0);
     /* both tests must reject: the change stands out from the repetitions and from the drift */
     row->p = p_drift > row->p_repetitions ? p_drift : row->p_repetitions;
@@ -607,7 +651,7 @@ static void test_files(work *w, bench *b, cmp_row *row, size_t tests_guess)
 }
 
 /* Per benchmark, paired mode: the rounds' log-ratios. */
-static void test_paired(work *w, bench *b, cmp_row *row, double *l, size_t tests_guess, uint64_t seed)
+static void test_paired(work *w, bench *b, cmp_row *row, double *l, size_t tests_guess)
 {
     size_t n = 0;
     int reps_a = 0, reps_b = 0;
@@ -636,23 +680,16 @@ static void test_paired(work *w, bench *b, cmp_row *row, double *l, size_t tests
     double sd = stats_sd(l, n);
     b->var = sd * sd / (double)n;
     b->df = (double)n - 1;
-    row->p = stats_sign_flip_p(l, n, seed, PERMUTATION_DRAWS);
+    row->p = stats_sign_flip_p(l, n);
     set_estimate(row, b->e, b->e, b->var, b->df);
     row->mde = expm1(detectable(w->o, b->var, b->df, tests_guess));
 }
 
-static uint64_t hash_name(const char *s)
-{
-    uint64_t h = 1469598103934665603ull; /* FNV-1a: a seed that depends only on the name */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
-
 /* A group row (an implementation or a stratum): its members' changes pooled. */
 static void test_group(work *w, cmp_row *row, const int *member, size_t n, double *scratch,
-                       size_t tests_guess)
+                       size_t tests_guess, double *own_var)
 {
+    *own_var = NAN;
     const cmp_options *o = w->o;
     row->members = n;
     if (o->paired) {
@@ -678,44 +715,78 @@ static void test_group(work *w, cmp_row *row, const int *member, size_t n, doubl
         }
         double e = stats_mean(scratch, rounds), sd = stats_sd(scratch, rounds);
         double var = sd * sd / (double)rounds;
-        row->p = stats_sign_flip_p(scratch, rounds, hash_name(row->name), PERMUTATION_DRAWS);
+        row->p = stats_sign_flip_p(scratch, rounds);
         set_estimate(row, e, e, var, (double)rounds - 1);
         row->mde = expm1(detectable(o, var, (double)rounds - 1, tests_guess));
         return;
     }
-    /* files mode: inverse-variance weighted mean of the members' corrected
-     * changes; its standard error is the larger of the one the weights imply
-     * and the one the members' actual scatter shows */
-    double sw = 0, swe = 0, swd = 0;
+    /* files mode: the Hodges-Lehmann location of the members' corrected
+     * changes (robust to the heavy tails of the drift, nearly as efficient as
+     * a mean) and its sampling variance; the caller adds the spread between
+     * implementations (finish_group_rows) */
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         const bench *b = &w->b[member[i]];
-        if (b->drift_unknown || !(b->var > 0))
-            continue;
-        double wt = 1 / b->var;
-        sw += wt;
-        swe += wt * b->e;
-        swd += wt * b->d;
-        k++;
+        if (!b->drift_unknown && b->var > 0)
+            scratch[k++] = b->e;
     }
     row->members = k;
     if (k < 3) {
         note(row, "%zu benchmark(s) with a drift estimate: needs 3 or more", k);
         return;
     }
-    double e = swe / sw, d = swd / sw, scatter = 0;
+    double e = stats_hodges_lehmann(scratch, k), sd = stats_robust_sd(scratch, k);
+    k = 0;
     for (size_t i = 0; i < n; i++) {
         const bench *b = &w->b[member[i]];
-        if (b->drift_unknown || !(b->var > 0))
-            continue;
-        scatter += (b->e - e) * (b->e - e) / b->var;
+        if (!b->drift_unknown && b->var > 0)
+            scratch[k++] = b->d;
     }
-    double var = 1 / sw, var_scatter = scatter / ((double)(k - 1) * sw);
-    var = var_scatter > var ? var_scatter : var;
-    double df = (double)k - 1;
-    row->p = stats_t_p_two_sided(e / sqrt(var), df);
-    set_estimate(row, e, d, var, df);
-    row->mde = expm1(detectable(o, var, df, tests_guess));
+    row->change = expm1(e);
+    row->raw_change = expm1(stats_hodges_lehmann(scratch, k));
+    *own_var = M_PI / 3 * sd * sd / (double)k; /* of a Hodges-Lehmann estimate of k */
+}
+
+/* Files mode: the implementations' rows, tested once all their estimates are
+ * known. Implementations react differently to the machine's state (in the
+ * A/A pairs here one implementation as a whole moved 11% against the
+ * baselines), a drift the benchmarks of one implementation share and so
+ * cannot average away; its size is the spread of the implementations'
+ * changes across the file (robust, from 4 implementations on), added to each
+ * one's own sampling variance. */
+static void finish_group_rows(const work *w, cmp_row *rows, const size_t *at, const double *own_var, size_t n,
+                              size_t tests_guess)
+{
+    double *e = malloc((n + 1) * sizeof *e);
+    if (!e)
+        return;
+    size_t k = 0;
+    for (size_t g = 0; g < n; g++)
+        if (!isnan(own_var[g]))
+            e[k++] = log1p(rows[at[g]].change);
+    double spread = k >= 4 ? stats_robust_sd(e, k) : 0;
+    k = 0;
+    for (size_t g = 0; g < n; g++)
+        if (!isnan(own_var[g]))
+            e[k++] = own_var[g];
+    /* what the spread of the estimates holds beyond their own sampling error
+     * (a random-effects variance, as in DerSimonian-Laird) */
+    double tau2 = spread * spread - (k ? stats_median(e, k) : 0);
+    tau2 = tau2 > 0 ? tau2 : 0;
+    free(e);
+    double tau_df = 0.37 * (double)k > 2 ? 0.37 * (double)k : 2; /* a MAD's efficiency */
+    for (size_t g = 0; g < n; g++) {
+        cmp_row *row = &rows[at[g]];
+        if (isnan(own_var[g]))
+            continue;
+        double var = own_var[g] + tau2, est = log1p(row->change);
+        /* Welch-Satterthwaite: the degrees of freedom of a sum of two estimated variances */
+        double own_df = (double)row->members - 1;
+        double df = var * var / (own_var[g] * own_var[g] / own_df + tau2 * tau2 / tau_df);
+        row->p = var > 0 ? stats_t_p_two_sided(est / sqrt(var), df) : (est == 0 ? 1 : 0);
+        set_estimate(row, est, log1p(row->raw_change), var, df);
+        row->mde = expm1(detectable(w->o, var, df, tests_guess));
+    }
 }
 
 /* The verdict of a tested row, once p_adjusted is known. */
@@ -724,7 +795,7 @@ static void decide(const cmp_options *o, cmp_row *row)
     if (isnan(row->p))
         return; /* untested: its verdict and note were set where it was built */
     double t = log_threshold(o);
-    double effect = claimable(log1p(row->raw_change), log1p(row->change));
+    double effect = log1p(row->change);
     int significant = row->p_adjusted < o->alpha;
     double lo = log1p(row->ci_low), hi = log1p(row->ci_high);
     if (significant && effect > t) {
@@ -738,7 +809,9 @@ static void decide(const cmp_options *o, cmp_row *row)
         row->verdict = CMP_NO_CHANGE;
     } else {
         row->verdict = CMP_INCONCLUSIVE;
-        if (!row->note[0])
+        if (!row->note[0] && row->mde > 1)
+            note(row, "could detect only changes beyond 2x; not significant here");
+        else if (!row->note[0])
             note(row, "could detect +-%.1f%%; not significant here", 100 * row->mde);
     }
 }
@@ -752,74 +825,75 @@ static void advise(const work *w, const bench *b, cmp_row *row)
     double t = log_threshold(w->o), need = log1p(row->mde);
     if (!(need > 0))
         return;
+    /* what the test could see: beyond doubling, the exact figure says nothing useful */
+    char sees[64];
+    if (row->mde > 1)
+        snprintf(sees, sizeof sees, "could detect only changes beyond 2x");
+    else
+        snprintf(sees, sizeof sees, "could detect +-%.1f%%", 100 * row->mde);
+    if (need <= t) {
+        /* sensitive enough for the threshold: this change just did not stand out */
+        note(row, "%s; a change of %+.1f%% is not significant here", sees, 100 * row->change);
+        return;
+    }
     double factor = (need / t) * (need / t); /* variance must shrink by this much */
     if (w->o->paired) {
         int rounds = row->runs_base;
         double min_p = stats_sign_flip_min_p((size_t)rounds);
         int more = (int)ceil(rounds * factor);
-        if (min_p > w->o->alpha / (double)(w->nb ? w->nb : 1))
-            note(row, "could detect +-%.1f%%; %d rounds cannot reach the corrected alpha: about %d rounds "
-                      "would detect +-%.0f%%",
-                 100 * row->mde, rounds, more > rounds + 1 ? more : rounds + 2, 100 * w->o->threshold);
-        else
-            note(row, "could detect +-%.1f%%; about %d rounds would detect +-%.0f%%", 100 * row->mde,
-                 more > rounds ? more : rounds + 1, 100 * w->o->threshold);
+        double strongest = w->o->alpha / 2 / (double)(w->nb ? w->nb : 1);
+        if (min_p >= strongest) {
+            int enough = rounds;
+            while (enough < 60 && stats_sign_flip_min_p((size_t)enough) >= strongest)
+                enough++;
+            note(row, "%s, but %d rounds cannot reach the corrected alpha (smallest p %.2g): %d rounds can", sees,
+                 rounds, min_p, enough > more ? enough : more);
+        } else if (more > 1000) {
+            note(row, "%s: the rounds' log-ratios scatter too much here for any practical number of rounds", sees);
+        } else {
+            note(row, "%s; about %d rounds would detect +-%.0f%%", sees, more > rounds ? more : rounds + 1,
+                 100 * w->o->threshold);
+        }
         return;
     }
     double ma, mb, vwa, vwb;
     int ka, kb, ra, rb;
     side_mean(w, b, 0, &ma, &vwa, &ka, &ra);
     side_mean(w, b, 1, &mb, &vwb, &kb, &rb);
-    double sampling = vwa + vwb;
-    double corrected_alpha = w->o->alpha / (double)(w->nb ? w->nb : 1);
-    if (stats_mann_whitney_min_p(b->nlog_base, b->nlog_new) > corrected_alpha) {
-        size_t k = 2;
-        while (k < 1000 && stats_mann_whitney_min_p(k, k) > corrected_alpha)
-            k++;
-        note(row, "%zu and %zu repetitions cannot reach the corrected alpha (%.2g) in the rank test: about %zu "
-                  "per side can",
-             b->nlog_base, b->nlog_new, corrected_alpha, k);
+    double sampling = vwa + vwb, spread = 100 * expm1(sqrt(b->var));
+    if (w->nbase == 1 && w->nnew == 1) {
+        note(row, "%s: within the drift between runs here (spread %.1f%%%s); give several runs per side or use "
+                  "--paired",
+             sees, spread, sampling >= 0.5 * b->var ? ", mostly the repetitions' own" : "");
     } else if (sampling >= 0.5 * b->var) {
         int reps = (int)ceil((ra < rb ? ra : rb) * factor);
-        note(row, "could detect +-%.1f%%: the repetitions are noisy; about %d repetitions would detect "
-                  "+-%.0f%%",
-             100 * row->mde, reps, 100 * w->o->threshold);
-    } else if (w->nbase == 1 && w->nnew == 1) {
-        note(row, "could detect +-%.1f%%: within the drift between runs here (%.1f%%); give several runs "
-                  "per side or use --paired",
-             100 * row->mde, 100 * expm1(sqrt(b->var)));
+        if (reps > 1000)
+            note(row, "%s: the repetitions are too noisy here (spread %.1f%%); use --paired", sees, spread);
+        else
+            note(row, "%s: the repetitions are noisy; about %d repetitions would detect +-%.0f%%", sees, reps,
+                 100 * w->o->threshold);
     } else {
         int runs = (int)ceil((ka < kb ? ka : kb) * factor);
-        note(row, "could detect +-%.1f%%: drift between runs; about %d runs per side (or --paired) would "
-                  "detect +-%.0f%%",
-             100 * row->mde, runs, 100 * w->o->threshold);
+        note(row, "%s: drift between runs; about %d runs per side (or --paired) would detect +-%.0f%%", sees,
+             runs > 2 ? runs : 2, 100 * w->o->threshold);
     }
 }
 
-/* 1 when anything regressed; else 3 when, for some implementation or for a
- * stratum as a whole, the data cannot rule out a change beyond the
- * threshold; else 0. An implementation is judged by its own row when it has
- * one (three or more benchmarks), else by its benchmarks' rows. Single
- * noisy benchmarks of an implementation judged "no change" overall stay
- * listed as inconclusive without making the whole comparison so: on a shared
- * machine some of hundreds always are. */
+/* 1 when anything regressed; else 3 when the comparison decided nothing at
+ * all ("inconclusive only": every tested row inconclusive, or none tested);
+ * else 0. On a shared machine some of a sweep's hundreds of benchmarks are
+ * always undecided: they are listed, and the implementations' and strata's
+ * rows say whether the comparison as a whole could see anything. */
 static int overall_exit(const cmp_result *r)
 {
-    int unsure = 0;
+    int decided = 0;
     for (size_t i = 0; i < r->nrows; i++) {
         const cmp_row *row = &r->rows[i];
         if (row->verdict == CMP_REGRESSION)
             return 1;
-        if (row->verdict != CMP_INCONCLUSIVE)
-            continue;
-        int judged_as_a_whole = 0;
-        for (size_t k = 0; row->kind == CMP_ROW_BENCHMARK && k < r->nrows && !judged_as_a_whole; k++)
-            judged_as_a_whole = r->rows[k].kind == CMP_ROW_IMPLEMENTATION &&
-                                strcmp(r->rows[k].implementation, row->implementation) == 0;
-        if (!judged_as_a_whole)
-            unsure = 1;
+        decided |= !isnan(row->p) && row->verdict != CMP_INCONCLUSIVE;
     }
-    return unsure ? 3 : 0;
+    return decided ? 0 : 3;
 }
 
 static int cmp_rows(const void *x, const void *y)
@@ -863,6 +937,14 @@ static int has_repetitions(const rp_file *f)
     return 0;
 }
 
+static int has_memcpy_ratios(const rp_file *f)
+{
+    for (size_t i = 0; i < f->npoints; i++)
+        if (f->points[i].nrep_ratios && strcmp(f->points[i].op, "memcpy") != 0)
+            return 1;
+    return 0;
+}
+
 int cmp_compare(const rp_file *base, size_t nbase, const rp_file *new_runs, size_t nnew,
                 const cmp_options *o, cmp_result *out, char *err, size_t errlen)
 {
@@ -871,8 +953,9 @@ int cmp_compare(const rp_file *base, size_t nbase, const rp_file *new_runs, size
     out->mode = o->paired ? "paired" : "files";
     out->runs_base = (int)nbase;
     out->runs_new = (int)nnew;
-    if (!nbase || !nnew || (o->paired && nbase != nnew)) {
-        snprintf(err, errlen, "compare needs at least one run per side (and as many on each side when paired)");
+    if (!nbase || !nnew || nbase > MAX_RUNS_PER_SIDE || nnew > MAX_RUNS_PER_SIDE || (o->paired && nbase != nnew)) {
+        snprintf(err, errlen, "compare needs 1 to %d runs per side (as many on each side when paired)",
+                 MAX_RUNS_PER_SIDE);
         return -1;
     }
     size_t nruns = nbase + nnew;
@@ -880,6 +963,13 @@ int cmp_compare(const rp_file *base, size_t nbase, const rp_file *new_runs, size
         const rp_file *f = j < nbase ? &base[j] : &new_runs[j - nbase];
         if (f->npoints == 0) {
             snprintf(err, errlen, "results file '%s' has no chanmul benchmarks (names op/layout/impl/NxHxWxC/threads:T)",
+                     f->path);
+            return -1;
+        }
+        if (o->normalise == CMP_NORMALISE_MEMCPY && !has_memcpy_ratios(f)) {
+            snprintf(err, errlen,
+                     "results file '%s' has no memcpy_ratio values: --normalise memcpy needs results written by "
+                     "chanmul bench or sweep (or use --normalise none)",
                      f->path);
             return -1;
         }
@@ -926,13 +1016,15 @@ int cmp_compare(const rp_file *base, size_t nbase, const rp_file *new_runs, size
         goto oom;
     for (size_t k = 0; k < unique; k++) {
         const rp_point *first_base = NULL, *first_new = NULL;
+        const rp_file *base_file = NULL;
         int failed_base = 0, failed_new = 0;
         for (size_t j = 0; j < nruns; j++) {
             const rp_point *p = index_find(&ix[j], keys[k]);
             if (!p)
                 continue;
             if (j < nbase) {
-                first_base = first_base ? first_base : p;
+                if (!first_base)
+                    first_base = p, base_file = ix[j].f;
                 failed_base |= p->failed;
             } else {
                 first_new = first_new ? first_new : p;
@@ -953,7 +1045,8 @@ int cmp_compare(const rp_file *base, size_t nbase, const rp_file *new_runs, size
             continue; /* the normalisation baseline itself: 1 by construction */
         bench *b = &w.b[w.nb];
         b->key = keys[k];
-        b->like = first_base;
+        b->drift_reference = rp_is_peer(base_file, first_base) ||
+                             strcmp(base_file->series[first_base->series].kind, RP_KIND_BASELINE) == 0;
         if (failed_new && !failed_base) {
             char gname[256];
             group_name(first_new, gname, sizeof gname);
@@ -1000,7 +1093,7 @@ int cmp_compare(const rp_file *base, size_t nbase, const rp_file *new_runs, size
         goto oom;
 
     /* the rows: every benchmark, every implementation, every stratum */
-    size_t tests_guess = w.nb + w.ngroups + w.ns;
+    size_t tests_guess = w.nb, group_tests = w.ngroups + w.ns; /* the two families' sizes */
     for (size_t i = 0; i < w.nb; i++) {
         bench *b = &w.b[i];
         cmp_row *row = add_row(out, &cap, CMP_ROW_BENCHMARK, "%s", b->key);
@@ -1008,7 +1101,7 @@ int cmp_compare(const rp_file *base, size_t nbase, const rp_file *new_runs, size
             goto oom;
         b->row = out->nrows - 1;
         if (o->paired)
-            test_paired(&w, b, row, scratch, tests_guess, hash_name(b->key));
+            test_paired(&w, b, row, scratch, tests_guess);
         else
             test_files(&w, b, row, tests_guess);
     }
@@ -1017,6 +1110,12 @@ int cmp_compare(const rp_file *base, size_t nbase, const rp_file *new_runs, size
     if (!member || !pool) {
         free(member);
         free(pool);
+        goto oom;
+    }
+    size_t *group_row = malloc((w.ngroups + 1) * sizeof *group_row), ngroup_rows = 0;
+    double *group_var = malloc((w.ngroups + 1) * sizeof *group_var), unused_var;
+    if (!group_row || !group_var) {
+        free(member), free(pool), free(group_row), free(group_var);
         goto oom;
     }
     for (size_t g = 0; g < w.ngroups; g++) {
@@ -1028,11 +1127,16 @@ int cmp_compare(const rp_file *base, size_t nbase, const rp_file *new_runs, size
             continue; /* one or two benchmarks: their own rows say it */
         cmp_row *row = add_row(out, &cap, CMP_ROW_IMPLEMENTATION, "%s (all %zu benchmarks)", w.groups[g], n);
         if (!row || !(row->implementation = strdup(w.groups[g]))) {
-            free(member), free(pool);
+            free(member), free(pool), free(group_row), free(group_var);
             goto oom;
         }
-        test_group(&w, row, member, n, pool, tests_guess);
+        test_group(&w, row, member, n, pool, group_tests, &group_var[ngroup_rows]);
+        group_row[ngroup_rows++] = out->nrows - 1;
     }
+    if (!o->paired)
+        finish_group_rows(&w, out->rows, group_row, group_var, ngroup_rows, group_tests);
+    free(group_row);
+    free(group_var);
     for (size_t s = 0; s < w.ns; s++) {
         const stratum *st = &w.s[s];
         size_t n = 0;
@@ -1049,48 +1153,56 @@ int cmp_compare(const rp_file *base, size_t nbase, const rp_file *new_runs, size
         }
         row->members = n;
         if (o->paired) {
-            test_group(&w, row, member, n, pool, tests_guess);
+            test_group(&w, row, member, n, pool, group_tests, &unused_var);
         } else if (st->shift_df >= 1) {
             row->runs_base = (int)nbase, row->runs_new = (int)nnew;
             row->p = stats_t_p_two_sided(st->shift / sqrt(st->shift_var), st->shift_df);
             set_estimate(row, st->shift, st->centre, st->shift_var, st->shift_df);
-            row->mde = expm1(detectable(o, st->shift_var, st->shift_df, tests_guess));
+            row->mde = expm1(detectable(o, st->shift_var, st->shift_df, group_tests));
         } else {
             /* one run per side: a common shift is indistinguishable from drift */
             row->runs_base = (int)nbase, row->runs_new = (int)nnew;
             row->change = row->raw_change = expm1(st->centre);
             if (fabs(st->centre) > log_threshold(o)) {
                 row->verdict = CMP_INCONCLUSIVE;
-                note(row, "a common shift of %+.1f%%: with one run per side it cannot be told from the "
-                          "machine's drift; give several runs per side or use --paired",
-                     100 * row->change);
+                note(row, "common shift (median of %s) %+.1f%%: with one run per side it cannot be told from "
+                          "the machine's drift; give several runs per side or use --paired",
+                     st->centre_from, 100 * row->change);
             } else {
                 row->verdict = CMP_NO_CHANGE;
-                note(row, "common shift within +-%.0f%% (benchmarks are judged relative to it; with one run "
-                          "per side it is not tested)",
-                     100 * o->threshold);
+                note(row, "common shift (median of %s) within +-%.0f%%; benchmarks are judged relative to it "
+                          "(with one run per side it is not tested)",
+                     st->centre_from, 100 * o->threshold);
             }
         }
     }
     free(member);
     free(pool);
 
-    /* the correction over every tested row, then the verdicts */
+    /* The correction, then the verdicts. Two families, alpha split between
+     * them (Bonferroni): the benchmarks, and the groups (implementations and
+     * strata). So the few group rows, where the power is, do not pay for the
+     * hundreds of benchmark rows of a sweep; the chance of any false flag in
+     * the whole comparison stays below alpha. */
     double *p = malloc((out->nrows + 1) * sizeof *p);
     if (!p)
         goto oom;
-    for (size_t i = 0; i < out->nrows; i++)
-        p[i] = out->rows[i].p;
-    if ((o->correction == CMP_BH ? stats_benjamini_hochberg(p, out->nrows) : stats_holm(p, out->nrows)) != 0) {
-        free(p);
-        goto oom;
-    }
-    for (size_t i = 0; i < out->nrows; i++) {
-        out->rows[i].p_adjusted = p[i];
-        out->tested += !isnan(p[i]);
-        decide(o, &out->rows[i]);
+    for (int family = 0; family < 2; family++) {
+        for (size_t i = 0; i < out->nrows; i++)
+            p[i] = (out->rows[i].kind == CMP_ROW_BENCHMARK) == (family == 0) ? out->rows[i].p : NAN;
+        if ((o->correction == CMP_BH ? stats_benjamini_hochberg(p, out->nrows) : stats_holm(p, out->nrows)) != 0) {
+            free(p);
+            goto oom;
+        }
+        for (size_t i = 0; i < out->nrows; i++)
+            if (!isnan(p[i])) {
+                out->rows[i].p_adjusted = p[i] * 2 < 1 ? p[i] * 2 : 1;
+                out->tested++;
+            }
     }
     free(p);
+    for (size_t i = 0; i < out->nrows; i++)
+        decide(o, &out->rows[i]);
     for (size_t i = 0; i < w.nb; i++)
         advise(&w, &w.b[i], &out->rows[w.b[i].row]);
     qsort(out->rows, out->nrows, sizeof *out->rows, cmp_rows);

@@ -44,6 +44,9 @@ typedef enum cmp_verdict {
 /* "regression", "inconclusive", "improvement", "no change" */
 const char *cmp_verdict_name(cmp_verdict v);
 
+/* Results files (runs, rounds) per side at most. */
+#define MAX_RUNS_PER_SIDE 64
+
 typedef enum cmp_normalise { CMP_NORMALISE_NONE, CMP_NORMALISE_MEMCPY } cmp_normalise;
 typedef enum cmp_correction { CMP_HOLM, CMP_BH } cmp_correction;
 

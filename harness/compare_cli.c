@@ -16,6 +16,7 @@
 #include "compare.h"
 #include "report_model.h"
 #include "shape.h"
+#include "stats.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,9 +30,13 @@
 #include <unistd.h>
 
 #define EXIT_INCONCLUSIVE 3
-#define MAX_RUNS 64
-#define DEFAULT_ROUNDS 12
-#define PAIRED_REPETITIONS "3" /* per build per round, unless the arguments say otherwise */
+#define MAX_RUNS MAX_RUNS_PER_SIDE
+/* Rounds at least, by default; more when the comparison holds so many tests
+ * that the exact test's smallest p (2 / 2^rounds) could not reach the
+ * corrected alpha (see paired_rounds). */
+#define MIN_DEFAULT_ROUNDS 12
+#define MAX_DEFAULT_ROUNDS 20
+#define PAIRED_REPETITIONS "5" /* per build per round, unless the arguments say otherwise */
 
 static void usage(FILE *out)
 {
@@ -39,6 +44,7 @@ static void usage(FILE *out)
             "usage: chanmul compare BASE.json NEW.json [options]\n"
             "       chanmul compare A1.json A2.json ... -- B1.json B2.json ... [options]\n"
             "       chanmul compare [options] --paired OLD_CHANMUL NEW_CHANMUL [--rounds R] bench|sweep [ARGS...]\n"
+            "         (rounds: by default the fewest from 12 at which the exact test can reach alpha)\n"
             "options:\n"
             "  --threshold PCT       smallest change that counts, in percent (default 5)\n"
             "  --alpha A             error rate over the whole comparison (default 0.05)\n"
@@ -48,6 +54,7 @@ static void usage(FILE *out)
             "  --all                 list every benchmark, not only the changed and undecided ones\n"
             "  --raw                 --all, plus the raw change and the repetitions' own p-value\n"
             "  --out FILE            write there (atomically) instead of standard output\n"
+            "  --keep DIR            paired: keep the rounds' results files (round-NN-old/new.json) in DIR\n"
             "Exit: 0 nothing regressed, 1 a regression, 2 bad input, 3 inconclusive only.\n");
 }
 
@@ -55,11 +62,12 @@ typedef struct compare_args {
     cmp_options o;
     int json, flags;
     const char *out;
+    const char *keep; /* paired: keep the rounds' results files in this folder */
     const char *base[MAX_RUNS], *new_files[MAX_RUNS];
     size_t nbase, nnew;
     /* paired mode */
     const char *old_exe, *new_exe;
-    int rounds;
+    int rounds, rounds_given; /* default: enough for the exact test to reach alpha (paired_rounds) */
     char **run_argv; /* bench|sweep and its arguments */
     int run_argc;
 } compare_args;
@@ -74,59 +82,78 @@ static int parse_number(const char *text, double *v)
     return end == text || *end || errno || !isfinite(*v) ? -1 : 0;
 }
 
+/* An option that takes one word of a list. */
+typedef struct choice {
+    const char *word;
+    int value;
+} choice;
+
+static const choice corrections[] = {{"holm", CMP_HOLM}, {"bh", CMP_BH}, {NULL, 0}};
+static const choice normalisations[] = {{"memcpy", CMP_NORMALISE_MEMCPY}, {"none", CMP_NORMALISE_NONE}, {NULL, 0}};
+static const choice formats[] = {{"md", 0}, {"markdown", 0}, {"json", 1}, {NULL, 0}};
+
+/* As cli_option, for "--name WORD" with WORD one of choices (NULL-terminated):
+ * 1 and *value set, 0 another option, -1 after printing the valid words. */
+static int choice_option(int argc, char **argv, int *i, const char *name, const choice *choices, int *value)
+{
+    const char *v = NULL;
+    int rc = cli_option(argc, argv, i, name, &v);
+    if (rc <= 0)
+        return rc;
+    for (const choice *c = choices; c->word; c++)
+        if (strcmp(v, c->word) == 0) {
+            *value = c->value;
+            return 1;
+        }
+    fprintf(stderr, "chanmul compare: %s takes", name);
+    for (const choice *c = choices; c->word; c++)
+        fprintf(stderr, "%s %s", c == choices ? "" : (c + 1)->word ? "," : " or", c->word);
+    fprintf(stderr, ", not '%s'\n", v);
+    return -1;
+}
+
 /* Returns 0, or EXIT_USAGE after printing why. */
 static int parse_args(int argc, char **argv, compare_args *a)
 {
     memset(a, 0, sizeof *a);
     cmp_options_init(&a->o);
-    a->rounds = DEFAULT_ROUNDS;
+    a->rounds = MIN_DEFAULT_ROUNDS;
     int after_separator = 0;
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
-        int rc;
+        int rc, choice;
         double num;
         if ((rc = cli_option(argc, argv, &i, "--threshold", &v)) != 0) {
-            if (rc < 0 || parse_number(v, &num) != 0 || !(num > 0 && num < 100)) {
+            if (rc < 0)
+                return EXIT_USAGE;
+            if (parse_number(v, &num) != 0 || !(num > 0 && num < 100)) {
                 fprintf(stderr, "chanmul compare: --threshold takes a percentage between 0 and 100, not '%s'\n",
                         v ? v : "");
                 return EXIT_USAGE;
             }
             a->o.threshold = num / 100;
         } else if ((rc = cli_option(argc, argv, &i, "--alpha", &v)) != 0) {
-            if (rc < 0 || parse_number(v, &num) != 0 || !(num > 0 && num < 1)) {
+            if (rc < 0)
+                return EXIT_USAGE;
+            if (parse_number(v, &num) != 0 || !(num > 0 && num < 1)) {
                 fprintf(stderr, "chanmul compare: --alpha takes a probability between 0 and 1, not '%s'\n",
                         v ? v : "");
                 return EXIT_USAGE;
             }
             a->o.alpha = num;
-        } else if ((rc = cli_option(argc, argv, &i, "--correction", &v)) != 0) {
-            if (rc > 0 && strcmp(v, "holm") == 0)
-                a->o.correction = CMP_HOLM;
-            else if (rc > 0 && strcmp(v, "bh") == 0)
-                a->o.correction = CMP_BH;
-            else {
-                fprintf(stderr, "chanmul compare: --correction takes holm or bh, not '%s'\n", v ? v : "");
+        } else if ((rc = choice_option(argc, argv, &i, "--correction", corrections, &choice)) != 0) {
+            if (rc < 0)
                 return EXIT_USAGE;
-            }
-        } else if ((rc = cli_option(argc, argv, &i, "--normalise", &v)) != 0 ||
-                   (rc = cli_option(argc, argv, &i, "--normalize", &v)) != 0) {
-            if (rc > 0 && strcmp(v, "memcpy") == 0)
-                a->o.normalise = CMP_NORMALISE_MEMCPY;
-            else if (rc > 0 && strcmp(v, "none") == 0)
-                a->o.normalise = CMP_NORMALISE_NONE;
-            else {
-                fprintf(stderr, "chanmul compare: --normalise takes memcpy or none, not '%s'\n", v ? v : "");
+            a->o.correction = (cmp_correction)choice;
+        } else if ((rc = choice_option(argc, argv, &i, "--normalise", normalisations, &choice)) != 0 ||
+                   (rc = choice_option(argc, argv, &i, "--normalize", normalisations, &choice)) != 0) {
+            if (rc < 0)
                 return EXIT_USAGE;
-            }
-        } else if ((rc = cli_option(argc, argv, &i, "--format", &v)) != 0) {
-            if (rc > 0 && (strcmp(v, "md") == 0 || strcmp(v, "markdown") == 0))
-                a->json = 0;
-            else if (rc > 0 && strcmp(v, "json") == 0)
-                a->json = 1;
-            else {
-                fprintf(stderr, "chanmul compare: --format takes md or json, not '%s'\n", v ? v : "");
+            a->o.normalise = (cmp_normalise)choice;
+        } else if ((rc = choice_option(argc, argv, &i, "--format", formats, &choice)) != 0) {
+            if (rc < 0)
                 return EXIT_USAGE;
-            }
+            a->json = choice;
         } else if ((rc = cli_option(argc, argv, &i, "--out", &v)) != 0) {
             if (rc < 0 || !*v) {
                 fprintf(stderr, "chanmul compare: --out needs a file name\n");
@@ -134,11 +161,20 @@ static int parse_args(int argc, char **argv, compare_args *a)
             }
             a->out = v;
         } else if ((rc = cli_option(argc, argv, &i, "--rounds", &v)) != 0) {
-            if (rc < 0 || int_parse(v, &a->rounds) != 0 || a->rounds < 2 || a->rounds > MAX_RUNS) {
+            a->rounds_given = 1;
+            if (rc < 0)
+                return EXIT_USAGE;
+            if (int_parse(v, &a->rounds) != 0 || a->rounds < 2 || a->rounds > MAX_RUNS) {
                 fprintf(stderr, "chanmul compare: --rounds takes an integer from 2 to %d, not '%s'\n", MAX_RUNS,
                         v ? v : "");
                 return EXIT_USAGE;
             }
+        } else if ((rc = cli_option(argc, argv, &i, "--keep", &v)) != 0) {
+            if (rc < 0 || !*v) {
+                fprintf(stderr, "chanmul compare: --keep needs a folder\n");
+                return EXIT_USAGE;
+            }
+            a->keep = v;
         } else if (strcmp(argv[i], "--all") == 0) {
             a->flags |= CMP_MD_ALL;
         } else if (strcmp(argv[i], "--raw") == 0) {
@@ -158,6 +194,7 @@ static int parse_args(int argc, char **argv, compare_args *a)
             /* compare's own --rounds may come right after the two programs */
             if (k < argc && (strncmp(argv[k], "--rounds", 8) == 0)) {
                 i = k;
+                a->rounds_given = 1;
                 if (cli_option(argc, argv, &i, "--rounds", &v) <= 0 || int_parse(v, &a->rounds) != 0 ||
                     a->rounds < 2 || a->rounds > MAX_RUNS) {
                     fprintf(stderr, "chanmul compare: --rounds takes an integer from 2 to %d\n", MAX_RUNS);
@@ -300,13 +337,53 @@ static int check_program(const char *exe)
 static int run_checked(const char *exe, const compare_args *a, const char *json, const char *log,
                        const char *what)
 {
+    remove(json);
     int rc = run_build(exe, a, json, log);
-    if (rc == 0 || (rc == EXIT_VERDICT && access(json, R_OK) == 0))
+    struct stat st;
+    int written = stat(json, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+    if ((rc == 0 || rc == EXIT_VERDICT) && written)
         return 0; /* exit 1 from bench: a verification failure, shown in the results */
-    fprintf(stderr, "chanmul compare: %s (%s) %s (exit %d); its last lines:\n", what, exe,
-            rc < 0 ? "could not be started" : "failed", rc);
+    if (rc == 0 || rc == EXIT_VERDICT)
+        fprintf(stderr, "chanmul compare: %s (%s) exited %d but wrote no results to --json %s; its last lines:\n",
+                what, exe, rc, json);
+    else
+        fprintf(stderr, "chanmul compare: %s (%s) %s (exit %d); its last lines:\n", what, exe,
+                rc < 0 ? "could not be started" : "failed", rc);
     show_log_tail(log);
     return EXIT_USAGE;
+}
+
+/* The smallest p a benchmark's test must reach among `tests` benchmarks:
+ * what Holm asks of the strongest result, in the benchmarks' family (which
+ * gets half of alpha, compare.c). */
+static double strongest_alpha(double alpha, size_t tests)
+{
+    return alpha / 2 / (double)(tests ? tests : 1);
+}
+
+/* The fewest rounds (from 12) whose exact sign-flip test can reach that. */
+static int paired_rounds(double alpha, size_t tests)
+{
+    int r = MIN_DEFAULT_ROUNDS;
+    while (r < MAX_DEFAULT_ROUNDS && stats_sign_flip_min_p((size_t)r) >= strongest_alpha(alpha, tests))
+        r++;
+    return r;
+}
+
+/* How many benchmarks these results hold; 0 (after saying why) if unreadable. */
+static size_t tests_in(const char *json, const char *exe)
+{
+    rp_file f;
+    char err[1024];
+    if (rp_load(json, &f, err, sizeof err) != 0) {
+        fprintf(stderr, "chanmul compare: the results of %s: %s\n", exe, err);
+        return 0;
+    }
+    size_t n = f.npoints;
+    rp_free(&f);
+    if (!n)
+        fprintf(stderr, "chanmul compare: the results of %s hold no chanmul benchmark\n", exe);
+    return n;
 }
 
 static int remove_dir(const char *dir, char paths[][600], int n)
@@ -321,11 +398,21 @@ static int run_paired(compare_args *a, char dir[static 512], char paths[][600], 
 {
     if (check_program(a->old_exe) || check_program(a->new_exe))
         return EXIT_USAGE;
-    const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-    snprintf(dir, 512, "%s/chanmul-paired-XXXXXX", tmp);
-    if (!mkdtemp(dir)) {
-        fprintf(stderr, "chanmul compare: cannot create a temporary folder in %s: %s\n", tmp, strerror(errno));
-        return EXIT_USAGE;
+    if (a->keep) {
+        struct stat st;
+        if (strlen(a->keep) >= 480 || (mkdir(a->keep, 0755) != 0 && errno != EEXIST) || stat(a->keep, &st) != 0 ||
+            !S_ISDIR(st.st_mode) || access(a->keep, W_OK) != 0) {
+            fprintf(stderr, "chanmul compare: --keep '%s' is not a writable folder\n", a->keep);
+            return EXIT_USAGE;
+        }
+        snprintf(dir, 512, "%s", a->keep);
+    } else {
+        const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+        snprintf(dir, 512, "%s/chanmul-paired-XXXXXX", tmp);
+        if (!mkdtemp(dir)) {
+            fprintf(stderr, "chanmul compare: cannot create a temporary folder in %s: %s\n", tmp, strerror(errno));
+            return EXIT_USAGE;
+        }
     }
     char log[600];
     snprintf(log, sizeof log, "%s/run.log", dir);
@@ -344,6 +431,15 @@ static int run_paired(compare_args *a, char dir[static 512], char paths[][600], 
             return rc;
         t_warm[s] = now_seconds() - t0;
     }
+    size_t tests = tests_in(paths[*npaths - 2], a->old_exe);
+    if (!tests)
+        return EXIT_USAGE;
+    if (!a->rounds_given)
+        a->rounds = paired_rounds(a->o.alpha, tests);
+    else if (stats_sign_flip_min_p((size_t)a->rounds) >= strongest_alpha(a->o.alpha, tests))
+        fprintf(stderr, "chanmul compare: warning: with %d rounds the exact test's smallest p (%.2g) cannot reach "
+                        "alpha for a single one of %zu benchmarks; %d rounds can\n",
+                a->rounds, stats_sign_flip_min_p((size_t)a->rounds), tests, paired_rounds(a->o.alpha, tests));
     double estimate = a->rounds * (t_warm[0] + t_warm[1]);
     fprintf(stderr, "chanmul compare: paired, %d rounds of the two builds alternating (A B B A ...): about %.0f s "
                     "(%.1f s + %.1f s per round, from the warm-up)\n",
@@ -440,7 +536,7 @@ int cmd_compare(int argc, char **argv)
             return EXIT_USAGE;
         rc = run_paired(&a, dir, paths, &npaths);
         if (rc) {
-            if (dir[0])
+            if (dir[0] && !a.keep)
                 remove_dir(dir, paths, npaths);
             free(paths);
             return rc;
@@ -471,7 +567,7 @@ int cmd_compare(int argc, char **argv)
     for (size_t i = 0; i < loaded_new; i++)
         rp_free(&files[a.nbase + i]);
     free(files);
-    if (dir[0])
+    if (dir[0] && !a.keep)
         remove_dir(dir, paths, npaths);
     free(paths);
     return rc;

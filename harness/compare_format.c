@@ -115,8 +115,11 @@ int cmp_write_markdown(FILE *o, const cmp_result *r, const char *base_label, con
                    "repetitions (Mann-Whitney U) and the drift between runs (%s).",
                 r->runs_base, r->runs_base == 1 ? "" : "s", r->runs_new,
                 r->runs_base > 1 || r->runs_new > 1 ? "from the spread of each benchmark's runs"
-                                                    : "from the scatter of the changes in its stratum, "
-                                                      "relative to the stratum's common shift");
+                                                    : "from the scatter of the changes in its stratum");
+    if (strcmp(r->mode, "paired"))
+        fputs(" Changes are relative to their stratum's common shift (the median change of its baselines "
+              "and peers: the machine's drift; a stratum is a thread count and cache level).",
+              o);
     fprintf(o, " Threshold +-%.0f%%; alpha %g over %zu tests (%s); normalise: %s. Change: median time, "
                "new over base (+ is slower).\n",
             100 * opt->threshold, opt->alpha, r->tested, opt->correction == CMP_BH ? "Benjamini-Hochberg" : "Holm",

@@ -18,6 +18,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* ---- small helpers ------------------------------------------------------------- */
 
@@ -228,6 +229,12 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
     FILE *in = fopen(path, "rb");
     if (!in) {
         snprintf(err, errlen, "cannot read results file '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fileno(in), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(in);
+        snprintf(err, errlen, "results file '%s' is a directory", path);
         return NULL;
     }
     size_t cap = 1 << 16, n = 0;

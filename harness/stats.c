@@ -63,6 +63,21 @@ double stats_robust_sd(const double *v, size_t n)
     return 1.4826 * mad; /* the normal distribution's sd / MAD */
 }
 
+double stats_hodges_lehmann(const double *v, size_t n)
+{
+    size_t pairs = n * (n + 1) / 2;
+    double *walsh = n ? malloc(pairs * sizeof *walsh) : NULL;
+    if (!walsh)
+        return NAN;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i; j < n; j++)
+            walsh[k++] = 0.5 * (v[i] + v[j]);
+    double m = stats_median_inplace(walsh, pairs);
+    free(walsh);
+    return m;
+}
+
 /* ---- distributions ---------------------------------------------------------------- */
 
 double stats_normal_cdf(double z)
@@ -165,17 +180,18 @@ double stats_t_p_two_sided(double t, double df)
     return incomplete_beta(df / 2, 0.5, df / (df + t * t));
 }
 
-/* ---- Mann-Whitney U -------------------------------------------------------------- */
-
-typedef struct ranked {
+/* A value and where it came from, sorted by value (ranks, p-value order). */
+typedef struct tagged {
     double value;
-    int from_a;
-} ranked;
+    size_t tag;
+} tagged;
 
-static int cmp_ranked(const void *x, const void *y)
+static int cmp_tagged(const void *x, const void *y)
 {
-    return cmp_double(&((const ranked *)x)->value, &((const ranked *)y)->value);
+    return cmp_double(&((const tagged *)x)->value, &((const tagged *)y)->value);
 }
+
+/* ---- Mann-Whitney U -------------------------------------------------------------- */
 
 /* The exact null distribution of U for samples of m and n without ties: the
  * coefficients of the Gaussian binomial [m+n choose m](q), built as the
@@ -198,14 +214,14 @@ double stats_mann_whitney_p(const double *a, size_t na, const double *b, size_t 
     if (na == 0 || nb == 0)
         return 1;
     size_t total = na + nb;
-    ranked *r = malloc(total * sizeof *r);
+    tagged *r = malloc(total * sizeof *r); /* tag 1: from a */
     if (!r)
         return NAN;
     for (size_t i = 0; i < na; i++)
-        r[i] = (ranked){a[i], 1};
+        r[i] = (tagged){a[i], 1};
     for (size_t i = 0; i < nb; i++)
-        r[na + i] = (ranked){b[i], 0};
-    qsort(r, total, sizeof *r, cmp_ranked);
+        r[na + i] = (tagged){b[i], 0};
+    qsort(r, total, sizeof *r, cmp_tagged);
     double rank_sum_a = 0, tie_term = 0;
     int ties = 0;
     for (size_t i = 0; i < total;) {
@@ -214,7 +230,7 @@ double stats_mann_whitney_p(const double *a, size_t na, const double *b, size_t 
             j++;
         double mid_rank = 0.5 * (double)(i + 1 + j); /* ranks i+1..j share their mean */
         for (size_t k = i; k < j; k++)
-            if (r[k].from_a)
+            if (r[k].tag)
                 rank_sum_a += mid_rank;
         double t = (double)(j - i);
         if (t > 1) {
@@ -264,103 +280,78 @@ double stats_mann_whitney_min_p(size_t na, size_t nb)
 
 /* ---- sign-flip permutation test ---------------------------------------------------- */
 
-uint64_t stats_rand_next(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
 double stats_sign_flip_min_p(size_t n)
-{
-    return n >= 60 ? 0 : 2.0 / (double)(1ull << n);
-}
-
-double stats_sign_flip_p(const double *d, size_t n, uint64_t seed, size_t draws)
 {
     if (n == 0)
         return 1;
-    double observed = 0, scale = 0;
+    if (n <= STATS_SIGN_FLIP_EXACT_MAX)
+        return 2.0 / (double)(1ul << n);
+    return 2 * stats_normal_cdf(-sqrt((double)n)); /* every |d| equal, every sign alike */
+}
+
+double stats_sign_flip_p(const double *d, size_t n)
+{
+    if (n == 0)
+        return 1;
+    double observed = 0, scale = 0, squares = 0;
     for (size_t i = 0; i < n; i++) {
         observed += d[i];
         scale += fabs(d[i]);
+        squares += d[i] * d[i];
     }
     observed = fabs(observed);
+    if (n > STATS_SIGN_FLIP_EXACT_MAX) {
+        double p = squares > 0 ? 2 * stats_normal_cdf(-observed / sqrt(squares)) : 1;
+        return p < 1 ? p : 1;
+    }
     /* sums that equal the observed one up to rounding count as "as extreme" */
     double eps = 1e-12 * (scale > 0 ? scale : 1);
-    size_t extreme = 0, patterns;
-    if (n <= 16) {
-        /* every sign pattern, visited in Gray-code order: one flip per step */
-        patterns = (size_t)1 << n;
-        double sum = 0;
-        for (size_t i = 0; i < n; i++)
-            sum += d[i];
-        unsigned long mask = 0;
-        for (size_t k = 0; k < patterns; k++) {
-            if (fabs(sum) >= observed - eps)
-                extreme++;
-            if (k + 1 == patterns)
-                break;
-            int bit = __builtin_ctzl((unsigned long)(k + 1));
-            mask ^= 1ul << bit;
-            sum += (mask >> bit & 1) ? -2 * d[bit] : 2 * d[bit];
-        }
-        return (double)extreme / (double)patterns;
-    }
-    uint64_t state = seed, bits = 0;
-    patterns = draws ? draws : 20000;
+    /* every sign pattern, visited in Gray-code order: one flip per step */
+    size_t extreme = 0, patterns = (size_t)1 << n;
+    double sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += d[i];
+    unsigned long mask = 0;
     for (size_t k = 0; k < patterns; k++) {
-        double sum = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (i % 64 == 0)
-                bits = stats_rand_next(&state);
-            sum += (bits >> (i % 64) & 1) ? d[i] : -d[i];
-        }
         if (fabs(sum) >= observed - eps)
             extreme++;
+        if (k + 1 == patterns)
+            break;
+        int bit = __builtin_ctzl((unsigned long)(k + 1));
+        mask ^= 1ul << bit;
+        sum += (mask >> bit & 1) ? -2 * d[bit] : 2 * d[bit];
     }
-    return (double)(extreme + 1) / (double)(patterns + 1);
+    return (double)extreme / (double)patterns;
 }
 
 /* ---- multiple testing ---------------------------------------------------------------- */
 
-typedef struct indexed {
-    double p;
-    size_t at;
-} indexed;
-
-static int cmp_indexed(const void *x, const void *y)
+/* The finite p-values of p[0..n), sorted ascending, tagged with their positions. */
+static tagged *sorted_p(const double *p, size_t n, size_t *m)
 {
-    return cmp_double(&((const indexed *)x)->p, &((const indexed *)y)->p);
-}
-
-/* The finite p-values of p[0..n), sorted ascending with their positions. */
-static indexed *sorted_p(const double *p, size_t n, size_t *m)
-{
-    indexed *s = malloc((n ? n : 1) * sizeof *s);
+    tagged *s = malloc((n ? n : 1) * sizeof *s);
     if (!s)
         return NULL;
     *m = 0;
     for (size_t i = 0; i < n; i++)
         if (!isnan(p[i]))
-            s[(*m)++] = (indexed){p[i], i};
-    qsort(s, *m, sizeof *s, cmp_indexed);
+            s[(*m)++] = (tagged){p[i], i};
+    qsort(s, *m, sizeof *s, cmp_tagged);
     return s;
 }
 
 int stats_holm(double *p, size_t n)
 {
     size_t m;
-    indexed *s = sorted_p(p, n, &m);
+    tagged *s = sorted_p(p, n, &m);
     if (!s)
         return -1;
     double running = 0;
     for (size_t k = 0; k < m; k++) {
-        double adj = (double)(m - k) * s[k].p;
+        double adj = (double)(m - k) * s[k].value;
         adj = adj < 1 ? adj : 1;
         running = adj > running ? adj : running; /* step-down: never below an earlier one */
-        p[s[k].at] = running;
+        p[s[k].tag] = running;
     }
     free(s);
     return 0;
@@ -369,15 +360,15 @@ int stats_holm(double *p, size_t n)
 int stats_benjamini_hochberg(double *p, size_t n)
 {
     size_t m;
-    indexed *s = sorted_p(p, n, &m);
+    tagged *s = sorted_p(p, n, &m);
     if (!s)
         return -1;
     double running = 1;
     for (size_t k = m; k-- > 0;) {
-        double adj = (double)m / (double)(k + 1) * s[k].p;
+        double adj = (double)m / (double)(k + 1) * s[k].value;
         adj = adj < 1 ? adj : 1;
         running = adj < running ? adj : running; /* step-up: never above a later one */
-        p[s[k].at] = running;
+        p[s[k].tag] = running;
     }
     free(s);
     return 0;
