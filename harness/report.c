@@ -1238,7 +1238,7 @@ static void section_changes(FILE *o, report *r)
 {
     if (!r->have_changes)
         return;
-    heading(o, 2, "Changes since the baseline");
+    heading(o, 2, "8. Changes since the baseline");
     fputs("The verdicts of ", o);
     char cmd[2048] = "chanmul compare";
     shell_word(cmd, sizeof cmd, r->baseline_path);
@@ -1279,8 +1279,8 @@ static int write_report(report *r, char **text, size_t *len)
     section_tables(o, r);
     section_targets(o, r);
     section_plots(o, r);
-    section_changes(o, r);
     section_reproduce(o, r);
+    section_changes(o, r);
     return fclose(o) == 0 ? 0 : -1;
 }
 

@@ -55,7 +55,11 @@ main)
     mkdir -p results plots
     build/chanmul sweep --profile quick --out results
     ln -sfn sweep-quick.json results/latest.json # the report's default input
-    build/chanmul report results/sweep-quick.json --out report.md --plots plots
+    # the committed baseline of this machine kind, when there is one: the report
+    # then has a "Changes since the baseline" section (chanmul compare's verdicts)
+    baseline=()
+    [ -f results/baseline/sweep-quick.json ] && baseline=(--baseline results/baseline/sweep-quick.json)
+    build/chanmul report results/sweep-quick.json --out report.md --plots plots "${baseline[@]}"
     if [ "$verify_rc" -ne 0 ]; then
         echo "main: done; verification found failures (listed above and in report.md); see report.md"
     else

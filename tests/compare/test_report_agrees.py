@@ -24,7 +24,7 @@ def table_rows(markdown, start_marker=None):
     """The rows of the first verdict table after start_marker (or the first at all)."""
     lines = markdown.splitlines()
     if start_marker is not None:
-        lines = lines[next(i for i, l in enumerate(lines) if l.startswith(start_marker)):]
+        lines = lines[next(i for i, l in enumerate(lines) if l.startswith("## ") and start_marker in l):]
     begin = next(i for i, l in enumerate(lines) if l.startswith("| Verdict |"))
     rows = []
     for line in lines[begin + 2:]:
@@ -53,7 +53,7 @@ def main(argv):
             problems.append(f"report exited {rep.returncode}: {rep.stderr.strip()}")
         if not problems:
             with open(out) as f:
-                report_rows = table_rows(f.read(), "## Changes since the baseline")
+                report_rows = table_rows(f.read(), "Changes since the baseline")
             compare_rows = table_rows(md.stdout)
             verdicts = {r["name"]: r["verdict"] for r in json.loads(js.stdout)["rows"]}
             if not compare_rows:
