@@ -7,9 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the project needs (the compilers, CMake and git are on the machine
+# Debian packages the project needs (python3 runs the compare and bench-JSON tests; the compilers, CMake and git are on the machine
 # image, but a fresh machine gets them installed too if they are missing).
-PACKAGES=(cmake make gcc g++ git pkg-config
+PACKAGES=(cmake make gcc g++ git pkg-config python3
           libbenchmark-dev libhwloc-dev libcjson-dev gnuplot-nox
           libdnnl-dev libxnnpack-dev libpthreadpool-dev libeigen3-dev)
 JOBS=$(nproc 2>/dev/null || echo 2)
