@@ -160,8 +160,10 @@ int cmp_write_markdown(FILE *o, const cmp_result *r, const char *base_label, con
         cell(o, row->name);
         if (row->kind != CMP_ROW_BENCHMARK)
             fputs("*", o);
-        fprintf(o, " | %s | %s | %s | ", fmt_time(row->base_median, normalised, b1, sizeof b1),
-                fmt_time(row->new_median, normalised, b2, sizeof b2), fmt_pct(row->change, b3, sizeof b3));
+        fprintf(o, " | %s | %s | %s%s | ", fmt_time(row->base_median, normalised, b1, sizeof b1),
+                fmt_time(row->new_median, normalised, b2, sizeof b2),
+                fmt_pct(isfinite(row->change) ? row->change : row->raw_change, b3, sizeof b3),
+                !isfinite(row->change) && isfinite(row->raw_change) ? " (raw)" : "");
         if (isfinite(row->ci_low))
             fprintf(o, "%s .. %s", fmt_pct(row->ci_low, b4, sizeof b4), fmt_pct(row->ci_high, b5, sizeof b5));
         else
