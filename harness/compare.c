@@ -250,7 +250,6 @@ static int context_changes(cmp_result *r, const rp_file *a, const rp_file *b)
 
 typedef struct stratum {
     int threads, size_class;
-    size_t members;
     double centre;            /* median raw change of its drift references: the common shift */
     const char *centre_from;  /* which benchmarks gave it */
     double scale;             /* robust sd of the raw changes (one run per side) */
@@ -434,7 +433,6 @@ static int estimate_drift(work *w)
                 v[n++] = w->b[i].d;
         st->scale = stats_robust_sd(v, n);
         st->scale_members = n;
-        st->members = count_set(w, (int)s, 0);
     }
     free(v);
     return 0;
