@@ -45,7 +45,7 @@ function(chanmul_peer name macro found source reason)
     set(have 0)
     message(STATUS "chanmul peer ${name}: ${reason}")
   endif()
-  set_property(SOURCE ${CMAKE_CURRENT_LIST_DIR}/registry.c APPEND PROPERTY
+  set_property(SOURCE ${CMAKE_CURRENT_LIST_DIR}/../core/registry.c APPEND PROPERTY
                COMPILE_DEFINITIONS CHANMUL_HAVE_${macro}=${have})
 endfunction()
 
@@ -81,7 +81,7 @@ if(CHANMUL_WITH_ONEDNN)
     endif()
   endif()
 endif()
-chanmul_peer(onednn ONEDNN "${onednn_found}" chanmul_scale_peer_onednn.c "${onednn_reason}" chanmul::dnnl)
+chanmul_peer(onednn ONEDNN "${onednn_found}" peer_onednn.c "${onednn_reason}" chanmul::dnnl)
 
 # ---- XNNPACK ---------------------------------------------------------------------
 # No CMake package. xnnpack.h includes pthreadpool.h, which Debian ships in
@@ -104,7 +104,7 @@ if(CHANMUL_WITH_XNNPACK)
       "${CHANMUL_XNNPACK_LIBRARY};${CHANMUL_PTHREADPOOL_LIBRARY}")
   endif()
 endif()
-chanmul_peer(xnnpack XNNPACK "${xnnpack_found}" chanmul_scale_peer_xnnpack.c "${xnnpack_reason}" chanmul::xnnpack)
+chanmul_peer(xnnpack XNNPACK "${xnnpack_found}" peer_xnnpack.c "${xnnpack_reason}" chanmul::xnnpack)
 
 # ---- Eigen -----------------------------------------------------------------------
 set(eigen_found FALSE)
@@ -114,4 +114,4 @@ if(CHANMUL_WITH_EIGEN)
   set(eigen_found ${Eigen3_FOUND})
   set(eigen_reason "not built: libeigen3-dev (Eigen 3.3 or later) was not found at configure time; install it and re-run cmake")
 endif()
-chanmul_peer(eigen EIGEN "${eigen_found}" chanmul_scale_peer_eigen.cc "${eigen_reason}" Eigen3::Eigen)
+chanmul_peer(eigen EIGEN "${eigen_found}" peer_eigen.cc "${eigen_reason}" Eigen3::Eigen)

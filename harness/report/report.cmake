@@ -4,14 +4,14 @@
 find_package(cJSON REQUIRED)
 
 set(CHANMUL_REPORT_SOURCES
-  ${CMAKE_SOURCE_DIR}/harness/report.c
-  ${CMAKE_SOURCE_DIR}/harness/report_data.c
-  ${CMAKE_SOURCE_DIR}/harness/report_plots.c
-  ${CMAKE_SOURCE_DIR}/harness/targets.c)
+  ${CMAKE_SOURCE_DIR}/harness/report/report.c
+  ${CMAKE_SOURCE_DIR}/harness/report/report_data.c
+  ${CMAKE_SOURCE_DIR}/harness/report/report_plots.c
+  ${CMAKE_SOURCE_DIR}/harness/analysis/targets.c)
 target_sources(chanmul_cli PRIVATE ${CHANMUL_REPORT_SOURCES})
 # The gnuplot scripts of this source tree: the report's fallback when neither
 # $CHANMUL_PLOT_SCRIPTS nor the --plots directory holds them.
-set_source_files_properties(${CMAKE_SOURCE_DIR}/harness/report_plots.c PROPERTIES
+set_source_files_properties(${CMAKE_SOURCE_DIR}/harness/report/report_plots.c PROPERTIES
   COMPILE_DEFINITIONS "CHANMUL_PLOT_SCRIPTS_DIR=\"${CMAKE_SOURCE_DIR}/plots\"")
 if(TARGET cjson)
   target_link_libraries(chanmul_cli PRIVATE cjson)
