@@ -2,14 +2,17 @@
  * chanmul: channel-wise broadcast multiply, y = x * s, with s broadcast along
  * the channel axis of an NHWC or NCHW float32 tensor.
  *
- * One kernel signature (chanmul_kernel_fn) is shared by every implementation:
- * the reference, chanmul's own kernels, the peers (other libraries behind the
- * same interface) and users' plugins. The operation is a field of the problem
- * (chanmul_problem.op), so the other broadcast forms can join without a second
- * signature.
+ * and the family around it (per-sample scales, spatial gates, ...).
+ *
+ * Operations are data: an operation descriptor (chanmul_desc: the op, the
+ * layout, every operand's shape) and one table of per-op facts
+ * (chanmul_op_info). One kernel signature over operands (chanmul_op_fn) is
+ * shared by every implementation: the references, chanmul's own kernels, the
+ * peers (other libraries behind the same interface) and users' plugins; the
+ * registry says which ops each implementation covers.
  *
  * Errors: every function that can fail returns 0 or a negative chanmul_error;
- * chanmul_strerror() says what went wrong. On error, y is not written.
+ * chanmul_strerror() says what went wrong. On error, no output is written.
  */
 #ifndef CHANMUL_H
 #define CHANMUL_H
@@ -20,15 +23,15 @@
 extern "C" {
 #endif
 
-#define CHANMUL_VERSION "0.1.0"
+#define CHANMUL_VERSION "0.2.0"
 
 /* Error codes: 0 is success, every failure is a distinct negative value. */
 typedef enum chanmul_error {
     CHANMUL_OK = 0,
-    CHANMUL_ENULL = -1,        /* NULL x, s or y with a non-empty problem */
-    CHANMUL_EOVERFLOW = -2,    /* n*h*w*c*sizeof(float) overflows size_t */
-    CHANMUL_EOVERLAP_XY = -3,  /* x and y overlap without being identical */
-    CHANMUL_EOVERLAP_SY = -4,  /* s overlaps y */
+    CHANMUL_ENULL = -1,        /* NULL operand (x, s, y, ...) with a non-empty problem */
+    CHANMUL_EOVERFLOW = -2,    /* an operand's size in bytes overflows size_t */
+    CHANMUL_EOVERLAP_XY = -3,  /* an output overlaps the input it may alias without being identical */
+    CHANMUL_EOVERLAP_SY = -4,  /* an output overlaps another input (s, g) or another output */
     CHANMUL_ELAYOUT = -5,      /* unknown layout */
     CHANMUL_ETHREADS = -6,     /* threads < 0 */
     CHANMUL_EOP = -7,          /* operation not supported by this implementation */
@@ -36,7 +39,8 @@ typedef enum chanmul_error {
     CHANMUL_ENOMEM = -9,       /* allocation failed */
     CHANMUL_ENOIMPL = -10,     /* no implementation of that name */
     CHANMUL_EPEER = -11,       /* a peer library reported a failure */
-    CHANMUL_EPROBLEM = -12     /* malformed problem description (NULL problem) */
+    CHANMUL_EPROBLEM = -12,    /* malformed problem description (NULL problem) */
+    CHANMUL_ESHAPE = -13       /* a descriptor's operand shapes do not match its op and problem */
 } chanmul_error;
 
 typedef enum chanmul_layout {
@@ -44,26 +48,109 @@ typedef enum chanmul_layout {
     CHANMUL_NCHW = 1  /* channels-first: y[n][c][h][w] = x[n][c][h][w] * s[c] */
 } chanmul_layout;
 
-/* The operation. Only the channel scale exists today; the enum is the place
- * where per-sample scales, spatial gates, scale-and-shift, ... will go. */
+/*
+ * The operations: the broadcast-multiply family, one row each in the facts
+ * table (chanmul_op_info_of). The channel scale was the first; every op is a
+ * value of this enum, never a name baked into a function.
+ */
 typedef enum chanmul_op {
-    CHANMUL_OP_SCALE = 0 /* y = x * s[c] */
+    CHANMUL_OP_SCALE = 0,    /* y[n,h,w,c] = x[n,h,w,c] * s[c]      (s: C floats) */
+    CHANMUL_OP_SCALE_NC = 1, /* y[n,h,w,c] = x[n,h,w,c] * s[n,c]    (s: N x C, a per-sample scale) */
+    CHANMUL_OP_GATE = 2,     /* y[n,h,w,c] = x[n,h,w,c] * g[n,h,w]  (g: N x H x W, a spatial gate) */
+    CHANMUL_OP_COUNT = 3
 } chanmul_op;
 
-/* A problem: the logical shape is always N x H x W x C, whatever the layout. */
+/* A problem of the channel-axis family: the op, the layout, and the logical
+ * shape of the data tensor x, always N x H x W x C whatever the layout. */
 typedef struct chanmul_problem {
     chanmul_op op;
     chanmul_layout layout;
     size_t n, h, w, c;
 } chanmul_problem;
 
+/* ---- operations as data --------------------------------------------------------- */
+
+#define CHANMUL_MAX_RANK 8
+#define CHANMUL_MAX_INPUTS 3
+#define CHANMUL_MAX_OUTPUTS 3
+
+/* One operand's shape, outermost dimension first (memory order, row-major). */
+typedef struct chanmul_shape {
+    int rank;
+    size_t dims[CHANMUL_MAX_RANK];
+} chanmul_shape;
+
+/* The operation descriptor: the problem and every operand's shape, as
+ * chanmul_desc_init derives them from the op's facts (x first among the
+ * inputs; y first among the outputs). */
+typedef struct chanmul_desc {
+    chanmul_problem p;
+    int inputs, outputs;
+    chanmul_shape in[CHANMUL_MAX_INPUTS];
+    chanmul_shape out[CHANMUL_MAX_OUTPUTS];
+} chanmul_desc;
+
+/* The operands of one call, in the descriptor's order. */
+typedef struct chanmul_tensors {
+    const float *in[CHANMUL_MAX_INPUTS];
+    float *out[CHANMUL_MAX_OUTPUTS];
+} chanmul_tensors;
+
+/* How each output of an op is rounded: what its reference computes and what
+ * the verifier compares bit for bit. */
+typedef enum chanmul_rounding {
+    CHANMUL_ROUND_ONE_PRODUCT = 0 /* each output element is one correctly rounded product */
+} chanmul_rounding;
+
+/* Logical axes, for the facts table's operand shapes (a bit set). */
+enum {
+    CHANMUL_AXIS_N = 1 << 0,
+    CHANMUL_AXIS_H = 1 << 1,
+    CHANMUL_AXIS_W = 1 << 2,
+    CHANMUL_AXIS_C = 1 << 3,
+    CHANMUL_AXES_ALL = 15
+};
+
+/* The facts of one op, which the library, verifier, benchmarks, report and CLI
+ * read instead of repeating them. */
+typedef struct chanmul_op_info {
+    chanmul_op op;
+    const char *name;    /* CLI (--op), bench names and results: "scale", "scale_nc", "gate" */
+    const char *formula; /* one line for `chanmul list` and the report */
+    int inputs, outputs;
+    /* operand names, inputs then outputs ("x", "s", "y") */
+    const char *operand_names[CHANMUL_MAX_INPUTS + CHANMUL_MAX_OUTPUTS];
+    /* each operand's logical axes (CHANMUL_AXIS_*): its shape is the data tensor's
+     * dimensions in memory order, those outside the set left out */
+    unsigned operand_axes[CHANMUL_MAX_INPUTS + CHANMUL_MAX_OUTPUTS];
+    int in_place_input; /* output 0 may be exactly this input (-1: no in-place form) */
+    chanmul_rounding rounding;
+} chanmul_op_info;
+
+/* The facts of op, or NULL for a value outside the enum. */
+const chanmul_op_info *chanmul_op_info_of(chanmul_op op);
+/* "scale" / "scale_nc" / "gate" -> 0 and *op; else -1. */
+int chanmul_op_parse(const char *name, chanmul_op *op);
+
+/* Fills d from p: the operand counts and shapes from the op's facts. Returns 0,
+ * CHANMUL_EPROBLEM (NULL), CHANMUL_EOP, CHANMUL_ELAYOUT or CHANMUL_EOVERFLOW. */
+int chanmul_desc_init(chanmul_desc *d, const chanmul_problem *p);
+/* Elements of a shape (1 for rank 0), or 0 with *err = CHANMUL_EOVERFLOW when
+ * the count or its size in bytes overflows size_t. */
+size_t chanmul_shape_elements(const chanmul_shape *s, int *err);
+/* Bytes one call reads and writes, every operand counted once (STREAM's rule). */
+double chanmul_desc_bytes(const chanmul_desc *d);
+
 /*
- * The one kernel signature. x: input tensor, s: C scales, y: output tensor,
- * possibly y == x (in place). threads: 0 = one per online core, >= 1 = exactly
- * that many (single-threaded implementations ignore it).
- * Kernels are called through chanmul_run(), which validates the arguments
- * first, so a kernel may assume a valid, non-empty problem.
+ * The kernel signature (ABI 2): every operand through t, in the order of the
+ * descriptor. threads: 0 = one per online core, >= 1 = exactly that many
+ * (single-threaded implementations ignore it). Kernels are called through
+ * chanmul_exec(), which validates the arguments first, so a kernel may assume
+ * a valid, non-empty problem of an op it covers.
  */
+typedef int (*chanmul_op_fn)(const chanmul_desc *d, const chanmul_tensors *t, int threads);
+
+/* The channel scale's signature of plugin ABI 1, still loaded (as a scale kernel). */
 typedef int (*chanmul_kernel_fn)(const chanmul_problem *p, const float *x,
                                  const float *s, float *y, int threads);
 
@@ -85,11 +172,14 @@ typedef enum chanmul_isa {
 typedef struct chanmul_impl {
     const char *name;
     chanmul_kind kind;
-    chanmul_kernel_fn fn;
     int threaded;            /* 0: ignores the thread count */
     const char *description; /* one line for `chanmul list` and the report */
     /* Returns 1 when it can run here; otherwise 0 and *why says why not. */
     int (*available)(const char **why);
+    /* The kernel of each op it covers, NULL for the others. */
+    chanmul_op_fn kernels[CHANMUL_OP_COUNT];
+    /* A plugin of ABI 1: its channel-scale kernel, in the old signature. */
+    chanmul_kernel_fn scale_abi1;
 } chanmul_impl;
 
 const char *chanmul_strerror(int err);
@@ -104,11 +194,22 @@ const chanmul_impl *chanmul_impl_at(size_t i);
 const chanmul_impl *chanmul_impl_find(const char *name); /* NULL if unknown */
 int chanmul_impl_available(const chanmul_impl *impl, const char **why);
 
-/* Checks a call's arguments; 0 or the chanmul_error that chanmul_run would return. */
+/* 1 when impl has a kernel for op (an ABI-1 plugin covers the channel scale). */
+int chanmul_impl_covers(const chanmul_impl *impl, chanmul_op op);
+
+/* Checks a call's arguments; 0 or the chanmul_error chanmul_exec would return
+ * before reaching an implementation. */
+int chanmul_check_desc(const chanmul_desc *d, const chanmul_tensors *t, int threads);
+
+/* Validates, then runs impl's kernel for d's op. On any error no output is touched. */
+int chanmul_exec(const chanmul_impl *impl, const chanmul_desc *d, const chanmul_tensors *t,
+                 int threads);
+
+/* The ops with one factor operand (scale, scale_nc, gate) in the short form:
+ * x, the factor s (or g), y. chanmul_check / chanmul_run build the descriptor
+ * and call chanmul_check_desc / chanmul_exec. */
 int chanmul_check(const chanmul_problem *p, const float *x, const float *s,
                   const float *y, int threads);
-
-/* Validates, then runs impl. On any error y is untouched. */
 int chanmul_run(const chanmul_impl *impl, const chanmul_problem *p,
                 const float *x, const float *s, float *y, int threads);
 
@@ -133,13 +234,20 @@ size_t chanmul_llc_bytes(void);
 
 /*
  * Plugin ABI (see README.md, "Plugins"): a shared object exports
- *   int chanmul_plugin_abi = CHANMUL_PLUGIN_ABI;         (required)
+ *   int chanmul_plugin_abi = CHANMUL_PLUGIN_ABI;         (required: 1 or 2)
+ * and at least one kernel:
  *   int chanmul_plugin_kernel(const chanmul_problem *, const float *x,
- *                             const float *s, float *y, int threads);  (required)
- *   const char *chanmul_plugin_name = "...";             (optional)
- *   int chanmul_plugin_threaded = 1;                     (optional, default 1)
+ *                             const float *s, float *y, int threads);
+ *       the channel scale (ABI 1 and 2)
+ *   int chanmul_plugin_<op>(const chanmul_desc *, const chanmul_tensors *, int threads);
+ *       ABI 2: the kernel of op <op> (chanmul_plugin_scale, chanmul_plugin_scale_nc,
+ *       chanmul_plugin_gate), one symbol per op it covers
+ * and optionally
+ *   const char *chanmul_plugin_name = "...";             (default: the file's path)
+ *   int chanmul_plugin_threaded = 1;                     (default 1)
+ * A plugin built for ABI 1 (only chanmul_plugin_kernel) loads unchanged.
  */
-#define CHANMUL_PLUGIN_ABI 1
+#define CHANMUL_PLUGIN_ABI 2
 
 #ifdef __cplusplus
 }

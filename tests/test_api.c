@@ -111,9 +111,11 @@ static int spy_unavailable(const char **why)
     return 0;
 }
 
-static const chanmul_impl spy = {"spy", CHANMUL_KIND_PLUGIN, spy_kernel, 1, "test spy", NULL};
-static const chanmul_impl spy_absent = {"spy_absent", CHANMUL_KIND_PLUGIN, spy_kernel, 1,
-                                        "test spy that is never available", spy_unavailable};
+/* (an ABI-1 kernel: the signature plugins of ABI 1 still load with) */
+static const chanmul_impl spy = {"spy", CHANMUL_KIND_PLUGIN, 1, "test spy", NULL, {NULL}, spy_kernel};
+static const chanmul_impl spy_absent = {"spy_absent", CHANMUL_KIND_PLUGIN, 1,
+                                        "test spy that is never available", spy_unavailable,
+                                        {NULL}, spy_kernel};
 
 /* Buffers for the error cases: one arena, so overlaps can be arranged. */
 #define ARENA 4096
@@ -394,27 +396,30 @@ static void test_layout_threads_problem_op_impl(void)
 
 /* ---- strerror ----------------------------------------------------------------------- */
 
+/* The most negative chanmul_error (CHANMUL_ESHAPE). */
+#define LAST_CODE 13
+
 static void test_strerror(void)
 {
-    const char *texts[13];
-    for (int code = 0; code >= -12; code--) {
+    const char *texts[LAST_CODE + 1];
+    for (int code = 0; code >= -LAST_CODE; code--) {
         const char *t = chanmul_strerror(code);
         texts[-code] = t;
         CHECK(t != NULL && t[0] != '\0', "chanmul_strerror(%d) is empty", code);
     }
-    for (int a = 0; a <= 12; a++)
-        for (int b = a + 1; b <= 12; b++)
+    for (int a = 0; a <= LAST_CODE; a++)
+        for (int b = a + 1; b <= LAST_CODE; b++)
             CHECK(texts[a] && texts[b] && strcmp(texts[a], texts[b]) != 0,
                   "chanmul_strerror(%d) and chanmul_strerror(%d) are the same text '%s'", -a, -b,
                   texts[a] ? texts[a] : "(null)");
-    const int unknown[] = {-13, 1, 12, -1000, (int)(-2147483647 - 1), 2147483647};
+    const int unknown[] = {-(LAST_CODE + 1), 1, 12, -1000, (int)(-2147483647 - 1), 2147483647};
     for (size_t i = 0; i < COUNT_OF(unknown); i++) {
         const char *t = chanmul_strerror(unknown[i]);
         CHECK(t != NULL && t[0] != '\0', "chanmul_strerror(%d) (unknown code) is empty", unknown[i]);
         if (!t)
             continue;
         int clash = 0;
-        for (int k = 0; k <= 12; k++)
+        for (int k = 0; k <= LAST_CODE; k++)
             clash |= texts[k] && strcmp(t, texts[k]) == 0;
         CHECK(!clash, "chanmul_strerror(%d) (unknown code) reuses a known code's text '%s'", unknown[i], t);
         CHECK(strstr(t, "unknown") != NULL, "chanmul_strerror(%d) should say 'unknown', says '%s'",
@@ -541,7 +546,12 @@ static void test_registry(void)
         CHECK(a->name && a->name[0], "implementation %zu has no name", i);
         CHECK(a->description && a->description[0], "implementation %s has no description",
               a->name ? a->name : "?");
-        CHECK(a->fn != NULL, "implementation %s has no kernel", a->name ? a->name : "?");
+        CHECK(a->kernels[CHANMUL_OP_SCALE] != NULL, "implementation %s has no channel-scale kernel",
+              a->name ? a->name : "?");
+        if (a->kind == CHANMUL_KIND_REFERENCE)
+            for (int op = 0; op < CHANMUL_OP_COUNT; op++)
+                CHECK(chanmul_impl_covers(a, (chanmul_op)op), "the reference does not cover op %s",
+                      chanmul_op_name((chanmul_op)op));
         CHECK(a->kind == CHANMUL_KIND_REFERENCE || a->kind == CHANMUL_KIND_CHANMUL ||
                   a->kind == CHANMUL_KIND_PEER,
               "implementation %s has kind %d", a->name ? a->name : "?", (int)a->kind);

@@ -35,20 +35,41 @@ int plugin_load(const char *path, const chanmul_impl **impl_out, const char **ab
         return -1;
     }
     const int *abi = dlsym(handle, "chanmul_plugin_abi");
-    void *kernel = dlsym(handle, "chanmul_plugin_kernel");
+    void *scale_abi1 = dlsym(handle, "chanmul_plugin_kernel");
     const char *const *name = dlsym(handle, "chanmul_plugin_name");
     const int *threaded = dlsym(handle, "chanmul_plugin_threaded");
-    if (!abi || !kernel) {
-        snprintf(err, errlen,
-                 "plugin '%s' does not export %s: see README.md, section Plugins", path,
-                 !abi ? "'int chanmul_plugin_abi'" : "'chanmul_plugin_kernel'");
+    if (!abi) {
+        snprintf(err, errlen, "plugin '%s' does not export 'int chanmul_plugin_abi': see README.md, section Plugins",
+                 path);
         dlclose(handle);
         free(resolved);
         return -1;
     }
-    if (*abi != CHANMUL_PLUGIN_ABI) {
-        snprintf(err, errlen, "plugin '%s' was built for plugin ABI %d; this chanmul speaks ABI %d",
+    if (*abi != 1 && *abi != CHANMUL_PLUGIN_ABI) {
+        snprintf(err, errlen, "plugin '%s' was built for plugin ABI %d; this chanmul speaks ABI 1 and %d",
                  path, *abi, CHANMUL_PLUGIN_ABI);
+        dlclose(handle);
+        free(resolved);
+        return -1;
+    }
+    /* ABI 2: chanmul_plugin_<op> for each op it covers */
+    void *kernels[CHANMUL_OP_COUNT] = {0};
+    int kernel_count = scale_abi1 != NULL;
+    for (int op = 0; *abi >= 2 && op < CHANMUL_OP_COUNT; op++) {
+        char symbol[96];
+        snprintf(symbol, sizeof symbol, "chanmul_plugin_%s", chanmul_op_name((chanmul_op)op));
+        kernels[op] = dlsym(handle, symbol);
+        kernel_count += kernels[op] != NULL;
+    }
+    if (!kernel_count) {
+        if (*abi == 1)
+            snprintf(err, errlen, "plugin '%s' does not export 'chanmul_plugin_kernel': see README.md, section Plugins",
+                     path);
+        else
+            snprintf(err, errlen,
+                     "plugin '%s' exports no kernel: 'chanmul_plugin_kernel' (the channel scale) or "
+                     "'chanmul_plugin_<op>' for an op (scale, scale_nc, gate): see README.md, section Plugins",
+                     path);
         dlclose(handle);
         free(resolved);
         return -1;
@@ -76,7 +97,11 @@ int plugin_load(const char *path, const chanmul_impl **impl_out, const char **ab
     impl->name = impl_name;
     impl->kind = CHANMUL_KIND_PLUGIN;
     /* dlsym returns an object pointer; POSIX guarantees the conversion works. */
-    memcpy(&impl->fn, &kernel, sizeof impl->fn);
+    if (scale_abi1)
+        memcpy(&impl->scale_abi1, &scale_abi1, sizeof impl->scale_abi1);
+    for (int op = 0; op < CHANMUL_OP_COUNT; op++)
+        if (kernels[op])
+            memcpy(&impl->kernels[op], &kernels[op], sizeof impl->kernels[op]);
     impl->threaded = threaded ? *threaded : 1;
     impl->description = "user plugin";
     impl->available = NULL; /* NULL: always available (chanmul_impl_available) */

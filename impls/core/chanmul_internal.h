@@ -6,11 +6,98 @@
 
 #include <stddef.h>
 
-/* Every kernel named in registry.inc, declared once. */
-#define CHANMUL_IMPL(name, kind, fn, threaded, avail, desc)                              \
-    int fn(const chanmul_problem *p, const float *x, const float *s, float *y, int threads);
+/*
+ * CHANMUL_EACH(m, a, (e1, e2, ...)) expands to m(a, e1) m(a, e2) ... for up to
+ * 8 elements: how a registry row's ops column becomes one kernel per op.
+ */
+#define CHANMUL_UNPAREN(...) __VA_ARGS__
+#define CHANMUL_EACH(m, a, list) CHANMUL_EACH_(m, a, CHANMUL_UNPAREN list)
+#define CHANMUL_EACH_(m, a, ...)                                                          \
+    CHANMUL_EACH_PICK(__VA_ARGS__, E8, E7, E6, E5, E4, E3, E2, E1, _)(m, a, __VA_ARGS__)
+#define CHANMUL_EACH_PICK(_1, _2, _3, _4, _5, _6, _7, _8, n, ...) CHANMUL_EACH_##n
+#define CHANMUL_EACH_E1(m, a, e) m(a, e)
+#define CHANMUL_EACH_E2(m, a, e, ...) m(a, e) CHANMUL_EACH_E1(m, a, __VA_ARGS__)
+#define CHANMUL_EACH_E3(m, a, e, ...) m(a, e) CHANMUL_EACH_E2(m, a, __VA_ARGS__)
+#define CHANMUL_EACH_E4(m, a, e, ...) m(a, e) CHANMUL_EACH_E3(m, a, __VA_ARGS__)
+#define CHANMUL_EACH_E5(m, a, e, ...) m(a, e) CHANMUL_EACH_E4(m, a, __VA_ARGS__)
+#define CHANMUL_EACH_E6(m, a, e, ...) m(a, e) CHANMUL_EACH_E5(m, a, __VA_ARGS__)
+#define CHANMUL_EACH_E7(m, a, e, ...) m(a, e) CHANMUL_EACH_E6(m, a, __VA_ARGS__)
+#define CHANMUL_EACH_E8(m, a, e, ...) m(a, e) CHANMUL_EACH_E7(m, a, __VA_ARGS__)
+
+/* The op enum by its lower-case name (scale -> CHANMUL_OP_SCALE), for token pasting. */
+enum {
+#define CHANMUL_OP(name, ENUM, formula, in, out, names, axes, in_place, rounding)             \
+    CHANMUL_OP_ID_##name = CHANMUL_OP_##ENUM,
+#include "ops.inc"
+#undef CHANMUL_OP
+};
+
+/* Every kernel named in registry.inc (chanmul_<op>_<impl>), declared once. */
+#define CHANMUL_DECLARE_KERNEL(impl, op)                                                  \
+    int chanmul_##op##_##impl(const chanmul_desc *d, const chanmul_tensors *t, int threads);
+#define CHANMUL_IMPL(name, kind, ops, threaded, avail, desc) CHANMUL_EACH(CHANMUL_DECLARE_KERNEL, name, ops)
 #include "registry.inc"
 #undef CHANMUL_IMPL
+
+/*
+ * The one-factor family (scale, scale_nc, gate): y = x * f[index(i)], where
+ * element i of the flat tensor takes factor f[index(i)]. Every layout of every
+ * op in the family walks f in one of two ways:
+ *  - runs: `run` consecutive elements share one factor, f[(i / run) % count]
+ *    (scale NCHW: run H*W, count C; scale_nc NCHW: run H*W, count N*C;
+ *    gate NHWC: run C, count N*H*W);
+ *  - slices: blocks of `block` elements (one sample) each walk a slice of f,
+ *    f[(i / block) * stride + i % period] (scale NHWC: period C, stride 0;
+ *    scale_nc NHWC: period C, stride C; gate NCHW: period H*W, stride H*W).
+ * The kernels of the family are written once against this walk.
+ */
+typedef struct chanmul_factor_walk {
+    int runs;                     /* 1: runs, 0: slices */
+    size_t run, count;            /* runs */
+    size_t block, period, stride; /* slices */
+    size_t total;                 /* elements of x */
+} chanmul_factor_walk;
+
+void chanmul_factor_walk_of(const chanmul_problem *p, chanmul_factor_walk *w);
+
+/* The index into f of element i (one division or two: the naive kernels' way). */
+static inline size_t chanmul_factor_index(const chanmul_factor_walk *w, size_t i)
+{
+    if (w->runs)
+        return i / w->run % w->count;
+    return (w->stride ? i / w->block * w->stride : 0) + i % w->period;
+}
+
+/* y[i] = x[i] * f[index(i)] for i in [begin, end), walking runs or slices
+ * with a plain inner loop the compiler vectorises (omp_tiled's tile). */
+void chanmul_factor_tile(const chanmul_factor_walk *w, const float *x, const float *f, float *y,
+                         size_t begin, size_t end);
+
+/* omp_tiled: OpenMP over tiles of CHANMUL_OMP_TILE_ELEMENTS, dealt statically. */
+int chanmul_factor_omp_tiled(const chanmul_desc *d, const chanmul_tensors *t, int threads);
+
+/* naive: y[i] = x[i] * f[chanmul_factor_index(i)], one flat loop. */
+int chanmul_factor_naive(const chanmul_desc *d, const chanmul_tensors *t);
+
+/* map: a per-sample function applied to each sample, serially or (threads > 1)
+ * in parallel over samples. f_n is the sample's factor slice (f + n * stride). */
+typedef void (*chanmul_sample_fn)(const chanmul_problem *p, const float *x_n, const float *f_n,
+                                  float *y_n);
+void chanmul_map_samples(const chanmul_problem *p, const float *x, const float *f,
+                         size_t f_stride, float *y, int threads, chanmul_sample_fn fn);
+/* The per-sample functions of the family: a channel scale (s of C floats) and
+ * a spatial gate (g of H*W floats), in each layout. */
+void chanmul_sample_scale_nhwc(const chanmul_problem *p, const float *x, const float *s, float *y);
+void chanmul_sample_scale_nchw(const chanmul_problem *p, const float *x, const float *s, float *y);
+void chanmul_sample_gate_nhwc(const chanmul_problem *p, const float *x, const float *g, float *y);
+void chanmul_sample_gate_nchw(const chanmul_problem *p, const float *x, const float *g, float *y);
+
+/* simd and stream for the whole family: the channel scale's range kernels run
+ * on the walk (runs: the plane walk; slices: the pattern walk, one pattern per
+ * block when the slice moves), threads split over the elements or, when each
+ * block is a pattern of its own, over the blocks. */
+int chanmul_factor_ranges(const chanmul_desc *d, const chanmul_tensors *t, int threads,
+                          int allow_nontemporal);
 
 /* Availability predicates used by the registry rows. */
 int chanmul_available_always(const char **why);
@@ -99,7 +186,11 @@ typedef void (*chanmul_team_fn)(void *arg, int index, int count);
 int chanmul_team_run(int count, chanmul_team_fn fn, void *arg);
 
 /* Runs kernels over [0, total) split across `threads` threads (the thread
- * team when it can take the job, else OpenMP). */
+ * team when it can take the job, else OpenMP). Streaming stores: never
+ * (CHANMUL_NT_NEVER), when this call's output is large enough
+ * (CHANMUL_NT_BY_SIZE), or because the caller decided for a larger whole that
+ * this call is one part of (CHANMUL_NT_DECIDED). */
+enum { CHANMUL_NT_NEVER = 0, CHANMUL_NT_BY_SIZE = 1, CHANMUL_NT_DECIDED = 2 };
 int chanmul_run_ranges(const chanmul_range_kernels *k, const chanmul_problem *p,
                        const float *x, const float *s, float *y, int threads,
                        int allow_nontemporal);

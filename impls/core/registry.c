@@ -4,9 +4,11 @@
 #include <stdint.h>
 #include <string.h>
 
+#define CHANMUL_KERNEL_ENTRY(impl, op) [CHANMUL_OP_ID_##op] = chanmul_##op##_##impl,
 static const chanmul_impl registry[] = {
-#define CHANMUL_IMPL(name, kind, fn, threaded, avail, desc)                              \
-    {#name, CHANMUL_KIND_##kind, fn, threaded, desc, avail},
+#define CHANMUL_IMPL(name, kind, ops, threaded, avail, desc)                                  \
+    {#name, CHANMUL_KIND_##kind, threaded, desc, avail,                                        \
+     {CHANMUL_EACH(CHANMUL_KERNEL_ENTRY, name, ops)}, NULL},
 #include "registry.inc"
 #undef CHANMUL_IMPL
 };
@@ -47,10 +49,10 @@ const char *chanmul_strerror(int err)
 {
     switch (err) {
     case CHANMUL_OK: return "success";
-    case CHANMUL_ENULL: return "NULL pointer for x, s or y with a non-empty problem";
+    case CHANMUL_ENULL: return "NULL pointer for an operand (x, s, y, ...) with a non-empty problem";
     case CHANMUL_EOVERFLOW: return "tensor size n*h*w*c*sizeof(float) overflows size_t";
     case CHANMUL_EOVERLAP_XY: return "x and y overlap without being identical (only y == x in place is allowed)";
-    case CHANMUL_EOVERLAP_SY: return "the scale vector s overlaps the output y";
+    case CHANMUL_EOVERLAP_SY: return "the scale vector s (or another input, or output) overlaps the output y";
     case CHANMUL_ELAYOUT: return "unknown layout (expected NHWC or NCHW)";
     case CHANMUL_ETHREADS: return "thread count must be >= 0 (0 = one per core)";
     case CHANMUL_EOP: return "operation not supported by this implementation";
@@ -59,6 +61,7 @@ const char *chanmul_strerror(int err)
     case CHANMUL_ENOIMPL: return "no implementation of that name";
     case CHANMUL_EPEER: return "a peer library reported a failure";
     case CHANMUL_EPROBLEM: return "NULL problem description";
+    case CHANMUL_ESHAPE: return "the descriptor's operand shapes do not match its op and problem (use chanmul_desc_init)";
     default: return "unknown chanmul error";
     }
 }
@@ -68,14 +71,6 @@ const char *chanmul_layout_name(chanmul_layout layout)
     switch (layout) {
     case CHANMUL_NHWC: return "nhwc";
     case CHANMUL_NCHW: return "nchw";
-    }
-    return "unknown";
-}
-
-const char *chanmul_op_name(chanmul_op op)
-{
-    switch (op) {
-    case CHANMUL_OP_SCALE: return "scale";
     }
     return "unknown";
 }
@@ -124,44 +119,138 @@ static int regions_overlap(const void *a, size_t an, const void *b, size_t bn)
     return pa <= pb ? pb - pa < an : pa - pb < bn;
 }
 
-int chanmul_check(const chanmul_problem *p, const float *x, const float *s, const float *y,
-                  int threads)
+int chanmul_impl_covers(const chanmul_impl *impl, chanmul_op op)
+{
+    if (!impl || (unsigned)op >= CHANMUL_OP_COUNT)
+        return 0;
+    return impl->kernels[op] != NULL || (op == CHANMUL_OP_SCALE && impl->scale_abi1 != NULL);
+}
+
+static int same_shape(const chanmul_shape *a, const chanmul_shape *b)
+{
+    if (a->rank != b->rank || a->rank < 0 || a->rank > CHANMUL_MAX_RANK)
+        return 0;
+    for (int i = 0; i < a->rank; i++)
+        if (a->dims[i] != b->dims[i])
+            return 0;
+    return 1;
+}
+
+/* The descriptor chanmul_desc_init would build from d->p, or an error. */
+static int check_shapes(const chanmul_desc *d)
+{
+    chanmul_desc want;
+    int err = chanmul_desc_init(&want, &d->p);
+    if (err)
+        return err;
+    if (d->inputs != want.inputs || d->outputs != want.outputs)
+        return CHANMUL_ESHAPE;
+    for (int k = 0; k < want.inputs; k++)
+        if (!same_shape(&d->in[k], &want.in[k]))
+            return CHANMUL_ESHAPE;
+    for (int k = 0; k < want.outputs; k++)
+        if (!same_shape(&d->out[k], &want.out[k]))
+            return CHANMUL_ESHAPE;
+    return 0;
+}
+
+int chanmul_check_desc(const chanmul_desc *d, const chanmul_tensors *t, int threads)
 {
     int err;
-    if (!p)
+    if (!d || !t)
         return CHANMUL_EPROBLEM;
-    if (p->layout != CHANMUL_NHWC && p->layout != CHANMUL_NCHW)
+    if (d->p.layout != CHANMUL_NHWC && d->p.layout != CHANMUL_NCHW)
         return CHANMUL_ELAYOUT;
-    if (p->op != CHANMUL_OP_SCALE)
+    const chanmul_op_info *info = chanmul_op_info_of(d->p.op);
+    if (!info)
         return CHANMUL_EOP;
     if (threads < 0)
         return CHANMUL_ETHREADS;
-    size_t total = chanmul_problem_elements(p, &err);
+    size_t total = chanmul_problem_elements(&d->p, &err);
     if (err)
+        return err;
+    if ((err = check_shapes(d)) != 0)
         return err;
     if (total == 0)
         return CHANMUL_OK;
-    if (!x || !s || !y)
-        return CHANMUL_ENULL;
-    size_t tensor_bytes = total * sizeof(float);
-    if (x != y && regions_overlap(x, tensor_bytes, y, tensor_bytes))
-        return CHANMUL_EOVERLAP_XY;
-    if (regions_overlap(s, p->c * sizeof(float), y, tensor_bytes))
-        return CHANMUL_EOVERLAP_SY;
+    size_t in_bytes[CHANMUL_MAX_INPUTS], out_bytes[CHANMUL_MAX_OUTPUTS];
+    for (int k = 0; k < d->inputs; k++) {
+        if (!t->in[k])
+            return CHANMUL_ENULL;
+        in_bytes[k] = chanmul_shape_elements(&d->in[k], &err) * sizeof(float);
+    }
+    for (int k = 0; k < d->outputs; k++) {
+        if (!t->out[k])
+            return CHANMUL_ENULL;
+        out_bytes[k] = chanmul_shape_elements(&d->out[k], &err) * sizeof(float);
+    }
+    /* An output may be exactly the input the op allows in place (x for y);
+     * otherwise no output shares a byte with any input or other output. */
+    for (int o = 0; o < d->outputs; o++) {
+        for (int k = 0; k < d->inputs; k++) {
+            int may_alias = o == 0 && k == info->in_place_input;
+            if (may_alias && (const void *)t->in[k] == (const void *)t->out[o])
+                continue;
+            if (regions_overlap(t->in[k], in_bytes[k], t->out[o], out_bytes[o]))
+                return may_alias ? CHANMUL_EOVERLAP_XY : CHANMUL_EOVERLAP_SY;
+        }
+        for (int q = 0; q < o; q++)
+            if (regions_overlap(t->out[q], out_bytes[q], t->out[o], out_bytes[o]))
+                return CHANMUL_EOVERLAP_SY;
+    }
     return CHANMUL_OK;
+}
+
+int chanmul_exec(const chanmul_impl *impl, const chanmul_desc *d, const chanmul_tensors *t,
+                 int threads)
+{
+    int err = chanmul_check_desc(d, t, threads);
+    if (err)
+        return err;
+    if (!impl)
+        return CHANMUL_ENOIMPL;
+    if (!chanmul_impl_covers(impl, d->p.op))
+        return CHANMUL_EOP;
+    if (!chanmul_impl_available(impl, NULL))
+        return CHANMUL_EISA;
+    const chanmul_problem *p = &d->p;
+    if (p->n == 0 || p->h == 0 || p->w == 0 || p->c == 0)
+        return CHANMUL_OK;
+    if (impl->kernels[p->op])
+        return impl->kernels[p->op](d, t, threads);
+    return impl->scale_abi1(p, t->in[0], t->in[1], t->out[0], threads);
+}
+
+/* The short form: x, one factor, y. */
+static int short_form(chanmul_desc *d, chanmul_tensors *t, const chanmul_problem *p,
+                      const float *x, const float *s, const float *y)
+{
+    int err = chanmul_desc_init(d, p);
+    if (err)
+        return err;
+    if (d->inputs != 2 || d->outputs != 1)
+        return CHANMUL_EOP;
+    memset(t, 0, sizeof *t);
+    t->in[0] = x;
+    t->in[1] = s;
+    t->out[0] = (float *)y;
+    return 0;
+}
+
+int chanmul_check(const chanmul_problem *p, const float *x, const float *s, const float *y,
+                  int threads)
+{
+    chanmul_desc d;
+    chanmul_tensors t;
+    int err = short_form(&d, &t, p, x, s, y);
+    return err ? err : chanmul_check_desc(&d, &t, threads);
 }
 
 int chanmul_run(const chanmul_impl *impl, const chanmul_problem *p, const float *x,
                 const float *s, float *y, int threads)
 {
-    int err = chanmul_check(p, x, s, y, threads);
-    if (err)
-        return err;
-    if (!impl)
-        return CHANMUL_ENOIMPL;
-    if (!chanmul_impl_available(impl, NULL))
-        return CHANMUL_EISA;
-    if (p->n == 0 || p->h == 0 || p->w == 0 || p->c == 0)
-        return CHANMUL_OK;
-    return impl->fn(p, x, s, y, threads);
+    chanmul_desc d;
+    chanmul_tensors t;
+    int err = short_form(&d, &t, p, x, s, y);
+    return err ? err : chanmul_exec(impl, &d, &t, threads);
 }

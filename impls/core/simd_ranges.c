@@ -124,8 +124,9 @@ int chanmul_run_ranges(const chanmul_range_kernels *k, const chanmul_problem *p,
             return err;
         job.shared = &shared;
     }
-    job.nontemporal = allow_nontemporal && k->isa != CHANMUL_ISA_SCALAR &&
-                      chanmul_want_nontemporal(total * sizeof(float), x == y);
+    job.nontemporal = allow_nontemporal != CHANMUL_NT_NEVER && k->isa != CHANMUL_ISA_SCALAR &&
+                      (allow_nontemporal == CHANMUL_NT_DECIDED ||
+                       chanmul_want_nontemporal(total * sizeof(float), x == y));
     int nthreads = chanmul_useful_threads(total, threads);
     if (nthreads == 1) {
         run_chunk(&job, 0, total);

@@ -40,9 +40,11 @@ extern "C" int chanmul_available_eigen(const char **why)
     return 1;
 }
 
-extern "C" int chanmul_scale_peer_eigen(const chanmul_problem *p, const float *x,
-                                        const float *s, float *y, int threads)
+extern "C" int chanmul_scale_eigen(const chanmul_desc *d, const chanmul_tensors *t, int threads)
 {
+    const chanmul_problem *p = &d->p;
+    const float *x = t->in[0], *s = t->in[1];
+    float *y = t->out[0];
     (void)threads;
     const Eigen::Index c = (Eigen::Index)p->c;
     if (p->layout == CHANMUL_NHWC) {

@@ -134,9 +134,11 @@ static int execute_locked(onednn_state *st, const onednn_key *key, const float *
     return 0;
 }
 
-int chanmul_scale_peer_onednn(const chanmul_problem *p, const float *x, const float *s,
-                              float *y, int threads)
+int chanmul_scale_onednn(const chanmul_desc *d, const chanmul_tensors *t, int threads)
 {
+    const chanmul_problem *p = &d->p;
+    const float *x = t->in[0], *s = t->in[1];
+    float *y = t->out[0];
     onednn_key key = {p->layout, p->n, p->h, p->w, p->c, chanmul_resolve_threads(threads)};
     pthread_mutex_lock(&state_lock);
     int saved_threads = omp_get_max_threads();

@@ -118,9 +118,11 @@ static int run_locked(xnnpack_state *st, const chanmul_problem *p, const float *
     return 0;
 }
 
-int chanmul_scale_peer_xnnpack(const chanmul_problem *p, const float *x, const float *s,
-                               float *y, int threads)
+int chanmul_scale_xnnpack(const chanmul_desc *d, const chanmul_tensors *t, int threads)
 {
+    const chanmul_problem *p = &d->p;
+    const float *x = t->in[0], *s = t->in[1];
+    float *y = t->out[0];
     pthread_mutex_lock(&state_lock);
     int err = run_locked(&state, p, x, s, y, chanmul_resolve_threads(threads));
     pthread_mutex_unlock(&state_lock);

@@ -1,50 +1,9 @@
-/*
- * map: the tf.map_fn analogue. A generic driver walks the batch and applies a
- * per-sample function through a function pointer, serially or, with more than
- * one thread, in parallel over samples (so a batch of 1 gets one thread).
- */
+/* map for scale (y = x * s[c]): a per-sample channel scale mapped over the batch, the same s for every sample. */
 #include "chanmul_internal.h"
 
-/* A per-sample function: one H x W x C sample (in the problem's layout). */
-typedef void (*sample_fn)(const chanmul_problem *p, const float *x, const float *s, float *y);
-
-static void map_samples(const chanmul_problem *p, const float *x, const float *s, float *y,
-                        int threads, sample_fn fn)
+int chanmul_scale_map(const chanmul_desc *d, const chanmul_tensors *t, int threads)
 {
-    size_t sample = p->h * p->w * p->c;
-    long long count = (long long)p->n;
-    if (threads <= 1 || count <= 1) {
-        for (long long n = 0; n < count; n++)
-            fn(p, x + (size_t)n * sample, s, y + (size_t)n * sample);
-        return;
-    }
-#pragma omp parallel for num_threads(threads) schedule(static)
-    for (long long n = 0; n < count; n++)
-        fn(p, x + (size_t)n * sample, s, y + (size_t)n * sample);
-}
-
-static void scale_sample_nhwc(const chanmul_problem *p, const float *x, const float *s,
-                              float *y)
-{
-    size_t pixels = p->h * p->w;
-    for (size_t i = 0; i < pixels; i++)
-        for (size_t c = 0; c < p->c; c++)
-            y[i * p->c + c] = x[i * p->c + c] * s[c];
-}
-
-static void scale_sample_nchw(const chanmul_problem *p, const float *x, const float *s,
-                              float *y)
-{
-    size_t plane = p->h * p->w;
-    for (size_t c = 0; c < p->c; c++)
-        for (size_t i = 0; i < plane; i++)
-            y[c * plane + i] = x[c * plane + i] * s[c];
-}
-
-int chanmul_scale_map(const chanmul_problem *p, const float *x, const float *s, float *y,
-                      int threads)
-{
-    map_samples(p, x, s, y, chanmul_resolve_threads(threads),
-                p->layout == CHANMUL_NHWC ? scale_sample_nhwc : scale_sample_nchw);
+    chanmul_sample_fn fn = d->p.layout == CHANMUL_NHWC ? chanmul_sample_scale_nhwc : chanmul_sample_scale_nchw;
+    chanmul_map_samples(&d->p, t->in[0], t->in[1], 0, t->out[0], chanmul_resolve_threads(threads), fn);
     return CHANMUL_OK;
 }

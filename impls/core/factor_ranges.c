@@ -1,0 +1,75 @@
+/*
+ * simd and stream for the one-factor family: the channel scale's SIMD range
+ * kernels (simd_ranges.c) run on the factor's walk.
+ *  - runs (one factor per run of elements) are the range kernels' plane walk,
+ *    on a channel scale in NCHW with planes of `run` and `count` channels;
+ *  - slices that every sample shares (the channel scale in NHWC) are the
+ *    pattern walk over the whole tensor;
+ *  - slices that move with the sample (scale_nc in NHWC, gate in NCHW) are one
+ *    pattern walk per sample, the samples split across the threads when there
+ *    are enough of them, else each sample split across all of them.
+ * The channel scale's own calls are exactly the ones its kernels made before
+ * the family joined (same problem, same decisions).
+ */
+#include "chanmul_internal.h"
+
+#include <omp.h>
+
+typedef struct blocks_job {
+    const chanmul_range_kernels *k;
+    chanmul_problem block; /* one sample as a channel scale in NHWC */
+    const float *x, *f;
+    float *y;
+    size_t blocks, block_elements, stride;
+    int nontemporal; /* CHANMUL_NT_DECIDED or CHANMUL_NT_NEVER */
+} blocks_job;
+
+static void run_blocks(const blocks_job *j, size_t first, size_t last, int threads)
+{
+    for (size_t b = first; b < last; b++)
+        chanmul_run_ranges(j->k, &j->block, j->x + b * j->block_elements, j->f + b * j->stride,
+                           j->y + b * j->block_elements, threads, j->nontemporal);
+}
+
+/* Thread `index` of `count`: a contiguous share of the samples, one thread each. */
+static void blocks_share(void *arg, int index, int count)
+{
+    const blocks_job *j = arg;
+    size_t first, last;
+    chanmul_split_range(j->blocks, 1, count, index, &first, &last);
+    run_blocks(j, first, last, 1);
+}
+
+int chanmul_factor_ranges(const chanmul_desc *d, const chanmul_tensors *t, int threads,
+                          int allow_nontemporal)
+{
+    const chanmul_range_kernels *k = chanmul_range_kernels_for_cpu();
+    const float *x = t->in[0], *f = t->in[1];
+    float *y = t->out[0];
+    chanmul_factor_walk w;
+    chanmul_factor_walk_of(&d->p, &w);
+    if (w.runs) {
+        chanmul_problem planes = {CHANMUL_OP_SCALE, CHANMUL_NCHW, w.total / (w.run * w.count), 1,
+                                  w.run, w.count};
+        return chanmul_run_ranges(k, &planes, x, f, y, threads, allow_nontemporal);
+    }
+    if (w.stride == 0) {
+        chanmul_problem pattern = {CHANMUL_OP_SCALE, CHANMUL_NHWC, w.total / w.period, 1, 1, w.period};
+        return chanmul_run_ranges(k, &pattern, x, f, y, threads, allow_nontemporal);
+    }
+    blocks_job job = {k, {CHANMUL_OP_SCALE, CHANMUL_NHWC, 1, 1, w.block / w.period, w.period},
+                      x, f, y, w.total / w.block, w.block, w.stride, CHANMUL_NT_NEVER};
+    /* streaming stores are decided by the whole output, not by one sample */
+    if (allow_nontemporal != CHANMUL_NT_NEVER && k->isa != CHANMUL_ISA_SCALAR &&
+        chanmul_want_nontemporal(w.total * sizeof(float), x == y))
+        job.nontemporal = CHANMUL_NT_DECIDED;
+    int nthreads = chanmul_useful_threads(w.total, threads);
+    if (nthreads == 1 || job.blocks < (size_t)nthreads) {
+        run_blocks(&job, 0, job.blocks, nthreads);
+    } else if (chanmul_team_run(nthreads, blocks_share, &job) != 0) {
+#pragma omp parallel num_threads(nthreads)
+        /* the team may be smaller than asked: split by its size */
+        blocks_share(&job, omp_get_thread_num(), omp_get_num_threads());
+    }
+    return CHANMUL_OK;
+}

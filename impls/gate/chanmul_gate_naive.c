@@ -1,0 +1,8 @@
+/* naive for gate (y = x * g[n][h][w]): the flat loop a user writes first, the factor's index by division per element. */
+#include "chanmul_internal.h"
+
+int chanmul_gate_naive(const chanmul_desc *d, const chanmul_tensors *t, int threads)
+{
+    (void)threads; /* single-threaded by design */
+    return chanmul_factor_naive(d, t);
+}

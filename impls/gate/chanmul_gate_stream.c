@@ -1,0 +1,7 @@
+/* stream for gate (y = x * g[n][h][w]): the roofline kernel: SIMD ranges cut by bytes across the threads, none for small problems, streaming stores past the LLC. */
+#include "chanmul_internal.h"
+
+int chanmul_gate_stream(const chanmul_desc *d, const chanmul_tensors *t, int threads)
+{
+    return chanmul_factor_ranges(d, t, threads, CHANMUL_NT_BY_SIZE);
+}

@@ -1,0 +1,7 @@
+/* stream for scale_nc (y = x * s[n][c]): the roofline kernel: SIMD ranges cut by bytes across the threads, none for small problems, streaming stores past the LLC. */
+#include "chanmul_internal.h"
+
+int chanmul_scale_nc_stream(const chanmul_desc *d, const chanmul_tensors *t, int threads)
+{
+    return chanmul_factor_ranges(d, t, threads, CHANMUL_NT_BY_SIZE);
+}
