@@ -46,10 +46,12 @@
 typedef enum bench_what { BENCH_MEMCPY, BENCH_STREAM_SCALE, BENCH_KERNEL } bench_what;
 
 typedef struct bench_group {
-    chanmul_problem p;
+    chanmul_desc d; /* d.p: the problem */
     int threads;
-    size_t total;
-    float *x, *s, *y; /* allocated lazily, see group_acquire */
+    size_t total;   /* elements of x (and y) */
+    size_t in_len[CHANMUL_MAX_INPUTS], out_len[CHANMUL_MAX_OUTPUTS];
+    /* the operands, allocated lazily (see group_acquire): x = in[0], y = out[0] */
+    float *in[CHANMUL_MAX_INPUTS], *out[CHANMUL_MAX_OUTPUTS];
     unsigned long long last_use; /* for the least-recently-used eviction */
 } bench_group;
 
@@ -86,19 +88,34 @@ static double now_seconds(void)
 
 /* ---- buffers ---------------------------------------------------------------------- */
 
+/* Bytes of all the group's operands, each counted once (the op's facts). */
 static size_t group_buffer_bytes(const bench_group *g)
 {
-    return (2 * g->total + g->p.c) * sizeof(float);
+    return (size_t)chanmul_desc_bytes(&g->d);
+}
+
+static int group_live(const bench_group *g)
+{
+    return g->in[0] != NULL;
+}
+
+static void group_free_buffers(bench_group *g)
+{
+    for (int k = 0; k < CHANMUL_MAX_INPUTS; k++) {
+        free(g->in[k]);
+        g->in[k] = NULL;
+    }
+    for (int k = 0; k < CHANMUL_MAX_OUTPUTS; k++) {
+        free(g->out[k]);
+        g->out[k] = NULL;
+    }
 }
 
 static void group_release(bench_group *g)
 {
-    if (g->x)
+    if (group_live(g))
         session.live_bytes -= group_buffer_bytes(g);
-    free(g->x);
-    free(g->y);
-    free(g->s);
-    g->x = g->y = g->s = NULL;
+    group_free_buffers(g);
 }
 
 static void release_all_groups(void)
@@ -124,7 +141,7 @@ static void make_room(size_t need, const bench_group *keep)
         bench_group *oldest = NULL;
         for (size_t i = 0; i < session.group_count; i++) {
             bench_group *g = &session.groups[i];
-            if (g->x && g != keep && (!oldest || g->last_use < oldest->last_use))
+            if (group_live(g) && g != keep && (!oldest || g->last_use < oldest->last_use))
                 oldest = g;
         }
         if (!oldest)
@@ -145,22 +162,23 @@ static float *alloc_tensor(size_t count)
 static int group_acquire(bench_group *g)
 {
     g->last_use = ++session.uses;
-    if (g->x)
+    if (group_live(g))
         return 0;
     if (!session.budget)
         session.budget = live_budget();
     make_room(group_buffer_bytes(g), g);
-    g->x = alloc_tensor(g->total);
-    g->y = alloc_tensor(g->total);
-    g->s = alloc_tensor(g->p.c);
-    if (!g->x || !g->y || !g->s) {
-        free(g->x), free(g->y), free(g->s);
-        g->x = g->y = g->s = NULL;
+    int ok = 1;
+    for (int k = 0; k < g->d.inputs; k++)
+        ok = (g->in[k] = alloc_tensor(g->in_len[k])) != NULL && ok;
+    for (int k = 0; k < g->d.outputs; k++)
+        ok = (g->out[k] = alloc_tensor(g->out_len[k])) != NULL && ok;
+    if (!ok) {
+        group_free_buffers(g);
         return -1;
     }
     session.live_bytes += group_buffer_bytes(g);
     size_t total = g->total;
-    float *x = g->x, *y = g->y;
+    float *x = g->in[0], *y = g->out[0];
 #pragma omp parallel num_threads(g->threads)
     {
         size_t begin, end;
@@ -170,14 +188,29 @@ static int group_acquire(bench_group *g)
             y[i] = 0.0f;
         }
     }
-    for (size_t c = 0; c < g->p.c; c++)
-        g->s[c] = 0.5f + (float)(c % 5) * 0.25f;
+    for (int k = 1; k < g->d.inputs; k++) /* the factors: s, g, ... */
+        for (size_t i = 0; i < g->in_len[k]; i++)
+            g->in[k][i] = 0.5f + (float)(i % 5) * 0.25f;
+    for (int k = 1; k < g->d.outputs; k++)
+        memset(g->out[k], 0, g->out_len[k] * sizeof(float));
     return 0;
 }
 
+/* Bytes one call moves (the op's facts: every operand once, STREAM's rule). */
 static long long group_bytes(const bench_group *g)
 {
-    return (long long)(g->total * 2 * sizeof(float) + g->p.c * sizeof(float));
+    return (long long)chanmul_desc_bytes(&g->d);
+}
+
+/* The group's operands for chanmul_exec. */
+static chanmul_tensors group_tensors(const bench_group *g)
+{
+    chanmul_tensors t = {{0}, {0}};
+    for (int k = 0; k < g->d.inputs; k++)
+        t.in[k] = g->in[k];
+    for (int k = 0; k < g->d.outputs; k++)
+        t.out[k] = g->out[k];
+    return t;
 }
 
 /* ---- the timed functions ----------------------------------------------------------- */
@@ -232,14 +265,14 @@ static void baseline_run(const baseline_job *job, int threads)
  * machine's drift that a memcpy row timed at another moment does not. */
 static double adjacent_memcpy_bps(const bench_group *g, long long kernel_iters, long long batch)
 {
-    const baseline_job job = {g->y, g->x, g->total, 3.0f, 0};
+    const baseline_job job = {g->out[0], g->in[0], g->total, 3.0f, 0};
     int threads = chanmul_useful_threads(g->total, g->threads);
     long long iters = kernel_iters / 2 > batch ? kernel_iters / 2 : batch;
     baseline_run(&job, threads); /* the kernel left y in cache state of its own */
     double t0 = now_seconds();
     for (long long k = 0; k < iters; k++) {
         baseline_run(&job, threads);
-        gbs_do_not_optimize(g->y);
+        gbs_do_not_optimize(g->out[0]);
     }
     double t = now_seconds() - t0;
     return t > 0 ? (double)iters * (double)group_bytes(g) / t : 0;
@@ -287,23 +320,24 @@ static void run_item(gbs_state *st, void *arg)
     switch (item->what) {
     case BENCH_MEMCPY:
     case BENCH_STREAM_SCALE: {
-        const baseline_job job = {g->y, g->x, g->total, 3.0f, item->what == BENCH_STREAM_SCALE};
+        const baseline_job job = {g->out[0], g->in[0], g->total, 3.0f, item->what == BENCH_STREAM_SCALE};
         int threads = chanmul_useful_threads(g->total, g->threads);
         baseline_run(&job, threads); /* warm-up, untimed */
         while (gbs_keep_running_batch(st, batch))
             for (long long k = 0; k < batch; k++) {
                 baseline_run(&job, threads);
-                gbs_do_not_optimize(g->y);
+                gbs_do_not_optimize(g->out[0]);
             }
         break;
     }
     case BENCH_KERNEL: {
         const chanmul_impl *impl = item->target->impl;
-        rc = chanmul_run(impl, &g->p, g->x, g->s, g->y, g->threads); /* warm-up, untimed */
+        const chanmul_tensors t = group_tensors(g);
+        rc = chanmul_exec(impl, &g->d, &t, g->threads); /* warm-up, untimed */
         while (rc == 0 && gbs_keep_running_batch(st, batch))
             for (long long k = 0; k < batch && rc == 0; k++) {
-                rc = chanmul_run(impl, &g->p, g->x, g->s, g->y, g->threads);
-                gbs_do_not_optimize(g->y);
+                rc = chanmul_exec(impl, &g->d, &t, g->threads);
+                gbs_do_not_optimize(g->out[0]);
             }
         if (rc != 0) {
             gbs_skip_with_error(st, chanmul_strerror(rc));
@@ -340,11 +374,18 @@ static bench_group *add_group(const chanmul_problem *p, int threads)
     if (!groups)
         return NULL;
     session.groups = groups;
-    bench_group *g = &groups[session.group_count++];
+    bench_group *g = &groups[session.group_count];
     memset(g, 0, sizeof *g);
-    g->p = *p;
+    int err = 0;
+    if (chanmul_desc_init(&g->d, p) != 0)
+        return NULL;
+    for (int k = 0; k < g->d.inputs; k++)
+        g->in_len[k] = chanmul_shape_elements(&g->d.in[k], &err);
+    for (int k = 0; k < g->d.outputs; k++)
+        g->out_len[k] = chanmul_shape_elements(&g->d.out[k], &err);
     g->threads = threads;
-    g->total = p->n * p->h * p->w * p->c;
+    g->total = g->in_len[0];
+    session.group_count++;
     return g;
 }
 
@@ -369,6 +410,7 @@ static int verify_group(const chanmul_problem *p, int threads, const verify_targ
 {
     verify_options o;
     verify_options_init(&o);
+    o.op = (int)p->op;
     o.have_shape = 1;
     o.shape = *p;
     o.layout = (int)p->layout;
@@ -388,8 +430,10 @@ static int verify_group(const chanmul_problem *p, int threads, const verify_targ
         failures[t] = NULL;
         if (per[t].failed) {
             char shape[96], msg[256];
-            snprintf(msg, sizeof msg, "verification failed at %s %s threads=%d (see chanmul verify)",
-                     shape_format(p, shape, sizeof shape), chanmul_layout_name(p->layout), threads);
+            snprintf(msg, sizeof msg, "verification failed at %s %s%s%s threads=%d (see chanmul verify)",
+                     shape_format(p, shape, sizeof shape), chanmul_layout_name(p->layout),
+                     p->op == CHANMUL_OP_SCALE ? "" : " op=", p->op == CHANMUL_OP_SCALE ? "" : chanmul_op_name(p->op),
+                     threads);
             failures[t] = strdup(msg);
         }
     }
@@ -409,6 +453,19 @@ typedef struct bench_config {
 /* Per target: "pass" or the first failure, for the results context. */
 static char **verify_status;
 
+/* 1 when an earlier group has group gi's layout, shape and thread count. */
+static int baselines_planned(size_t gi)
+{
+    const bench_group *g = &session.groups[gi];
+    for (size_t k = 0; k < gi; k++) {
+        const chanmul_problem *a = &session.groups[k].d.p, *b = &g->d.p;
+        if (session.groups[k].threads == g->threads && a->layout == b->layout && a->n == b->n &&
+            a->h == b->h && a->w == b->w && a->c == b->c)
+            return 1;
+    }
+    return 0;
+}
+
 /* Plans one group: verifies, then queues baselines and kernels. */
 static int plan_group(const bench_config *cfg, const chanmul_problem *p, int threads)
 {
@@ -422,9 +479,17 @@ static int plan_group(const bench_config *cfg, const chanmul_problem *p, int thr
         return -1;
     }
     size_t gi = session.group_count - 1;
-    int rc = add_item(BENCH_MEMCPY, gi, NULL, NULL) | add_item(BENCH_STREAM_SCALE, gi, NULL, NULL);
+    /* The baselines copy x to y: one pair per layout, shape and thread count,
+     * whichever ops are timed there (their names have no op of their own). */
+    int rc = 0;
+    if (!baselines_planned(gi))
+        rc = add_item(BENCH_MEMCPY, gi, NULL, NULL) | add_item(BENCH_STREAM_SCALE, gi, NULL, NULL);
     for (size_t t = 0; t < cfg->target_count && rc == 0; t++) {
         const verify_target *target = &cfg->targets[t];
+        if (!chanmul_impl_covers(target->impl, p->op)) {
+            free(failures[t]);
+            continue;
+        }
         if (!chanmul_impl_available(target->impl, NULL)) {
             free(failures[t]);
             continue;
@@ -449,10 +514,10 @@ static void register_items(void)
         char name[256], shape[96];
         const char *op = it->what == BENCH_MEMCPY ? "memcpy"
                          : it->what == BENCH_STREAM_SCALE ? "stream_scale"
-                                                          : chanmul_op_name(g->p.op);
+                                                          : chanmul_op_name(g->d.p.op);
         const char *impl = it->what == BENCH_KERNEL ? it->target->impl->name : "baseline";
-        snprintf(name, sizeof name, "%s/%s/%s/%s/threads:%d", op, chanmul_layout_name(g->p.layout),
-                 impl, shape_format(&g->p, shape, sizeof shape), g->threads);
+        snprintf(name, sizeof name, "%s/%s/%s/%s/threads:%d", op, chanmul_layout_name(g->d.p.layout),
+                 impl, shape_format(&g->d.p, shape, sizeof shape), g->threads);
         /* Repetitions and minimum time come in as --benchmark_* flags (see
          * run_session) so that names stay <...>/threads:<T>/real_time. */
         gbs_use_real_time(gbs_register(name, run_item, it));
@@ -655,7 +720,7 @@ static int bench_args_init(bench_args *a, int argc)
 static void bench_usage(FILE *out)
 {
     fprintf(out,
-            "usage: chanmul bench --shape NxHxWxC [--layout nhwc|nchw] [--impl NAME|all]\n"
+            "usage: chanmul bench --shape NxHxWxC [--op scale|scale_nc|gate] [--layout nhwc|nchw] [--impl NAME|all]\n"
             "                     [--threads T] [--repetitions R] [--min-time SEC] [--json FILE]\n"
             "                     [--plugin FILE.so ...] [--benchmark_* ...]\n"
             "Times the implementations at one shape beside memcpy and STREAM scale of the same bytes.\n"
@@ -675,7 +740,12 @@ static int bench_command(int argc, char **argv)
             return EXIT_USAGE;
         if (rc > 0)
             continue;
-        if ((rc = cli_shape_option(argc, argv, &i, "chanmul bench", &p)) != 0) {
+        int op = (int)p.op;
+        if ((rc = cli_op_option(argc, argv, &i, "chanmul bench", 0, &op)) != 0) {
+            if (rc < 0)
+                return EXIT_USAGE;
+            p.op = (chanmul_op)op;
+        } else if ((rc = cli_shape_option(argc, argv, &i, "chanmul bench", &p)) != 0) {
             if (rc < 0)
                 return EXIT_USAGE;
             have_shape = 1;
@@ -705,8 +775,8 @@ static int bench_command(int argc, char **argv)
     verify_target *targets;
     size_t count;
     /* without --impl, a plugin is benchmarked beside all the built-ins */
-    if (cli_targets(a.impl_name ? a.impl_name : "all", a.plugins, a.plugin_count, &targets,
-                    &count) != 0)
+    if (cli_targets(a.impl_name ? a.impl_name : "all", a.plugins, a.plugin_count, (int)p.op,
+                    &targets, &count) != 0)
         return EXIT_USAGE;
     command_targets = targets;
     verify_status = calloc(count, sizeof *verify_status);
@@ -741,6 +811,10 @@ static const size_t full_batches[] = {1, 2, 4, 8, 16, 32, 64, 128};
 static const size_t full_channels[] = {1, 2, 3, 4, 7, 8, 16, 17, 32, 33, 64, 100, 128, 256, 512, 1000, 1001};
 /* Shapes the targets name beside the grid: NCHW planes of 7x7 and 13x17. */
 static const chanmul_problem extra_shapes[] = {{0, 0, 16, 7, 7, 64}, {0, 0, 8, 13, 17, 32}};
+/* The other forms, at a few everyday sizes of squeeze-and-excitation gates and
+ * attention maps (each profile): an early stage, a middle one, a late one. */
+static const chanmul_problem other_form_shapes[] = {
+    {0, 0, 8, 14, 14, 64}, {0, 0, 1, 56, 56, 256}, {0, 0, 32, 7, 7, 512}};
 
 static const sweep_profile profiles[] = {
     {"quick", quick_batches, 3, quick_channels, 6, 14, 14, DEFAULT_REPETITIONS, 0.01, 1},
@@ -750,11 +824,14 @@ static const sweep_profile profiles[] = {
 static void sweep_usage(FILE *out)
 {
     fprintf(out,
-            "usage: chanmul sweep [--profile quick|full] [--out DIR] [--impl NAME|all] [--threads T]\n"
+            "usage: chanmul sweep [--profile quick|full] [--op scale|scale_nc|gate] [--out DIR]\n"
+            "                     [--impl NAME|all] [--threads T]\n"
             "                     [--repetitions R] [--min-time SEC] [--json FILE] [--plugin FILE.so ...]\n"
             "                     [--no-large] [--benchmark_* ...]\n"
-            "Throughput over batch sizes x channel counts (HxW 14x14), both layouts, threads 1..cores,\n"
-            "plus a shape far larger than the last-level cache. Writes DIR/sweep-<profile>.json\n"
+            "Throughput of the channel scale over batch sizes x channel counts (HxW 14x14), both layouts,\n"
+            "threads 1..cores, plus a shape far larger than the last-level cache; and each other form\n"
+            "(scale_nc, gate) at 8x14x14x64, 1x56x56x256 and 32x7x7x512. --op O: that op alone (for\n"
+            "scale_nc and gate, at those sizes). Writes DIR/sweep-<profile>.json\n"
             "(default DIR: results) and prints progress with the time left on stderr.\n");
 }
 
@@ -763,7 +840,7 @@ static int sweep_command(int argc, char **argv)
     bench_args a;
     const sweep_profile *prof = &profiles[0];
     const char *out_dir = "results";
-    int include_large = 1;
+    int include_large = 1, only_op = -1;
     if (bench_args_init(&a, argc) != 0)
         return EXIT_USAGE;
     a.repetitions = 0;
@@ -774,7 +851,10 @@ static int sweep_command(int argc, char **argv)
             return EXIT_USAGE;
         if (rc > 0)
             continue;
-        if ((rc = cli_option(argc, argv, &i, "--profile", &v)) != 0) {
+        if ((rc = cli_op_option(argc, argv, &i, "chanmul sweep", 0, &only_op)) != 0) {
+            if (rc < 0)
+                return EXIT_USAGE;
+        } else if ((rc = cli_option(argc, argv, &i, "--profile", &v)) != 0) {
             prof = NULL;
             for (size_t k = 0; rc > 0 && k < sizeof profiles / sizeof profiles[0]; k++)
                 if (strcmp(v, profiles[k].name) == 0)
@@ -800,7 +880,7 @@ static int sweep_command(int argc, char **argv)
     }
     verify_target *targets;
     size_t count;
-    if (cli_targets(a.impl_name ? a.impl_name : "all", a.plugins, a.plugin_count, &targets, &count) != 0)
+    if (cli_targets(a.impl_name ? a.impl_name : "all", a.plugins, a.plugin_count, only_op, &targets, &count) != 0)
         return EXIT_USAGE;
     command_targets = targets;
     verify_status = calloc(count, sizeof *verify_status);
@@ -813,17 +893,27 @@ static int sweep_command(int argc, char **argv)
     int min_threads = a.have_threads ? max_threads : 1;
 
     /* The shape list: the grid, the extra shapes, then the large one. */
-    size_t shape_cap = prof->batch_count * prof->channel_count + 8, shape_count = 0;
+    size_t shape_cap = prof->batch_count * prof->channel_count + 8 +
+                       CHANMUL_OP_COUNT * sizeof other_form_shapes / sizeof other_form_shapes[0],
+           shape_count = 0;
     chanmul_problem *shapes = calloc(shape_cap, sizeof *shapes);
     if (!shapes)
         return EXIT_USAGE;
-    for (size_t b = 0; b < prof->batch_count; b++)
+    for (size_t b = 0; b < prof->batch_count && (only_op < 0 || only_op == CHANMUL_OP_SCALE); b++)
         for (size_t c = 0; c < prof->channel_count; c++)
             shapes[shape_count++] = (chanmul_problem){CHANMUL_OP_SCALE, CHANMUL_NHWC, prof->batches[b],
                                                       prof->h, prof->w, prof->channels[c]};
-    for (size_t e = 0; e < sizeof extra_shapes / sizeof extra_shapes[0]; e++)
+    for (size_t e = 0; e < sizeof extra_shapes / sizeof extra_shapes[0] && (only_op < 0 || only_op == CHANMUL_OP_SCALE); e++)
         shapes[shape_count++] = extra_shapes[e];
-    if (include_large) {
+    for (int op = 0; op < CHANMUL_OP_COUNT; op++) {
+        if (op == CHANMUL_OP_SCALE || (only_op >= 0 && only_op != op))
+            continue;
+        for (size_t e = 0; e < sizeof other_form_shapes / sizeof other_form_shapes[0]; e++) {
+            shapes[shape_count] = other_form_shapes[e];
+            shapes[shape_count++].op = (chanmul_op)op;
+        }
+    }
+    if (include_large && (only_op < 0 || only_op == CHANMUL_OP_SCALE)) {
         /* Working set (x + y) 4x the last-level cache: the streaming-store
          * regime, at a vector-friendly C and at an odd small one. Not just
          * over 2x: on a VM whose two CPUs may sit under two L3s, 2.5x was

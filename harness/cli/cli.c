@@ -8,6 +8,7 @@
 #include "report.h"
 #include "shape.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +41,50 @@ void cli_print_impl_names(FILE *out)
     fprintf(out, "\n");
 }
 
-int cli_targets(const char *impl_name, const char **plugins, int plugin_count,
+/* "scale, gate" : the ops impl covers, into buf. */
+static const char *covered_ops(const chanmul_impl *impl, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    for (int op = 0; op < CHANMUL_OP_COUNT; op++)
+        if (chanmul_impl_covers(impl, (chanmul_op)op)) {
+            size_t u = strlen(buf);
+            snprintf(buf + u, len - u, "%s%s", u ? "," : "", chanmul_op_name((chanmul_op)op));
+        }
+    return buf;
+}
+
+int cli_op_option(int argc, char **argv, int *i, const char *cmd, int allow_all, int *op)
+{
+    const char *v = NULL;
+    int rc = cli_option(argc, argv, i, "--op", &v);
+    if (rc <= 0)
+        return rc;
+    chanmul_op parsed;
+    if (allow_all && strcmp(v, "all") == 0) {
+        *op = -1;
+        return 1;
+    }
+    if (chanmul_op_parse(v, &parsed) != 0) {
+        fprintf(stderr, "%s: unknown op '%s' (valid:%s", cmd, v, allow_all ? " all," : "");
+        for (int k = 0; k < CHANMUL_OP_COUNT; k++)
+            fprintf(stderr, "%s %s", k ? "," : "", chanmul_op_name((chanmul_op)k));
+        fprintf(stderr, ")\n");
+        return -1;
+    }
+    *op = (int)parsed;
+    return 1;
+}
+
+/* 1 when impl has a kernel for op (op -1: for any op). */
+static int covers(const chanmul_impl *impl, int op)
+{
+    for (int k = 0; k < CHANMUL_OP_COUNT; k++)
+        if ((op < 0 || op == k) && chanmul_impl_covers(impl, (chanmul_op)k))
+            return 1;
+    return 0;
+}
+
+int cli_targets(const char *impl_name, const char **plugins, int plugin_count, int op,
                 verify_target **targets, size_t *count)
 {
     size_t n = 0, cap = chanmul_impl_count() + (size_t)plugin_count;
@@ -50,14 +94,23 @@ int cli_targets(const char *impl_name, const char **plugins, int plugin_count,
         return EXIT_USAGE;
     }
     int all = (impl_name && strcmp(impl_name, "all") == 0) || (!impl_name && plugin_count == 0);
+    char ops[128];
     if (all) {
+        /* every implementation that has a kernel for the op */
         for (size_t i = 0; i < chanmul_impl_count(); i++)
-            t[n++].impl = chanmul_impl_at(i);
+            if (covers(chanmul_impl_at(i), op))
+                t[n++].impl = chanmul_impl_at(i);
     } else if (impl_name) {
         const chanmul_impl *impl = chanmul_impl_find(impl_name);
         if (!impl) {
             fprintf(stderr, "chanmul: unknown implementation '%s'\n", impl_name);
             cli_print_impl_names(stderr);
+            free(t);
+            return EXIT_USAGE;
+        }
+        if (!covers(impl, op)) {
+            fprintf(stderr, "chanmul: implementation '%s' has no kernel for op %s (it covers: %s)\n",
+                    impl_name, chanmul_op_name((chanmul_op)op), covered_ops(impl, ops, sizeof ops));
             free(t);
             return EXIT_USAGE;
         }
@@ -69,6 +122,12 @@ int cli_targets(const char *impl_name, const char **plugins, int plugin_count,
         const char *abs_path;
         if (plugin_load(plugins[k], &impl, &abs_path, err, sizeof err) != 0) {
             fprintf(stderr, "chanmul: %s\n", err);
+            free(t);
+            return EXIT_USAGE;
+        }
+        if (!covers(impl, op)) {
+            fprintf(stderr, "chanmul: plugin '%s' has no kernel for op %s (it covers: %s)\n", plugins[k],
+                    chanmul_op_name((chanmul_op)op), covered_ops(impl, ops, sizeof ops));
             free(t);
             return EXIT_USAGE;
         }
@@ -124,6 +183,25 @@ void cli_warn_isa_cap(const char *cmd)
 
 /* ---- list ------------------------------------------------------------------------ */
 
+/* "(N,H,W)" : the axes of an operand, in the layout's memory order. */
+static const char *cli_axes_text(unsigned axes, chanmul_layout layout, char *buf, size_t len)
+{
+    static const unsigned nhwc[4] = {CHANMUL_AXIS_N, CHANMUL_AXIS_H, CHANMUL_AXIS_W, CHANMUL_AXIS_C};
+    static const unsigned nchw[4] = {CHANMUL_AXIS_N, CHANMUL_AXIS_C, CHANMUL_AXIS_H, CHANMUL_AXIS_W};
+    const unsigned *order = layout == CHANMUL_NHWC ? nhwc : nchw;
+    size_t u = 0;
+    buf[u++] = '(';
+    for (int i = 0; i < 4; i++)
+        if (axes & order[i]) {
+            if (buf[u - 1] != '(')
+                buf[u++] = ',';
+            buf[u++] = "NHWC"[order[i] == CHANMUL_AXIS_N ? 0 : order[i] == CHANMUL_AXIS_H ? 1 : order[i] == CHANMUL_AXIS_W ? 2 : 3];
+        }
+    buf[u++] = ')';
+    buf[u < len ? u : len - 1] = '\0';
+    return buf;
+}
+
 int cmd_list(int argc, char **argv)
 {
     (void)argv;
@@ -137,17 +215,39 @@ int cmd_list(int argc, char **argv)
     if (isa != best)
         printf(" (capped to %s by CHANMUL_MAX_ISA)", chanmul_isa_name(isa));
     printf("; default threads: %d\n", chanmul_default_threads());
-    printf("%-14s %-9s %-9s %-10s %s\n", "name", "kind", "threads", "available", "description");
+    printf("%-14s %-9s %-9s %-10s %-20s %s\n", "name", "kind", "threads", "available", "ops",
+           "description");
     for (size_t i = 0; i < chanmul_impl_count(); i++) {
         const chanmul_impl *impl = chanmul_impl_at(i);
         const char *why = NULL;
+        char ops[128];
         int ok = chanmul_impl_available(impl, &why);
-        printf("%-14s %-9s %-9s %-10s %s", impl->name, chanmul_kind_name(impl->kind),
-               impl->threaded ? "uses" : "ignores", ok ? "yes" : "no", impl->description);
+        printf("%-14s %-9s %-9s %-10s %-20s %s", impl->name, chanmul_kind_name(impl->kind),
+               impl->threaded ? "uses" : "ignores", ok ? "yes" : "no",
+               covered_ops(impl, ops, sizeof ops), impl->description);
         if (!ok)
             printf(" [not available: %s]", why);
         printf("\n");
     }
+    /* the facts table (impls/core/ops.inc): what every layer reads */
+    printf("\n%-10s %-38s %s\n", "op", "definition", "operands (shape in memory order, NHWC | NCHW)");
+    for (int op = 0; op < CHANMUL_OP_COUNT; op++) {
+        const chanmul_op_info *info = chanmul_op_info_of((chanmul_op)op);
+        printf("%-10s %-38s", info->name, info->formula);
+        for (int k = 0; k < info->inputs + info->outputs; k++) {
+            char nhwc[32], nchw[32];
+            printf("%s%s%s %s | %s", k == 0 ? " " : k == info->inputs ? " -> " : ", ",
+                   info->operand_names[k], "", cli_axes_text(info->operand_axes[k], CHANMUL_NHWC, nhwc, sizeof nhwc),
+                   cli_axes_text(info->operand_axes[k], CHANMUL_NCHW, nchw, sizeof nchw));
+        }
+        if (info->in_place_input >= 0)
+            printf("; in place: %s == %s", info->operand_names[info->inputs],
+                   info->operand_names[info->in_place_input]);
+        printf("\n");
+    }
+    printf("\nlayout: include/chanmul.h (the API); impls/core (registry, checks, op facts, platform, thread team,\n"
+           "SIMD ranges, the one-factor family's strategies); impls/<op> (each op's kernels); impls/peers;\n"
+           "reference/<op> (each op's ground truth); harness/{problem,verify,bench,results,analysis,report,cli}\n");
     return 0;
 }
 
@@ -156,11 +256,17 @@ int cmd_list(int argc, char **argv)
 static void verify_usage(FILE *out)
 {
     fprintf(out,
-            "usage: chanmul verify [--impl NAME|all] [--shape NxHxWxC] [--layout nhwc|nchw]\n"
+            "usage: chanmul verify [--op scale|scale_nc|gate|all] [--impl NAME|all] [--shape NxHxWxC]\n"
+            "                      [--layout nhwc|nchw]\n"
             "                      [--threads T] [--plugin FILE.so ...] [--data smallint|random|special]\n"
             "                      [--seed S] [--offsets X,S,Y] [--in-place|--not-in-place] [--no-large]\n"
-            "                      [--max-reports K]\n"
-            "With no arguments: the whole case matrix for every implementation.\n");
+            "                      [--max-reports K] [--shape-seed S] [--random-shapes K]\n"
+            "With no arguments: the whole case matrix of the channel scale for every implementation.\n"
+            "--op: the operation (default scale; all: every op). The matrix: edge sizes around every\n"
+            "vector width, every misalignment, the magnitudes real models use (batch to 256, planes to\n"
+            "224x224 and beyond 65536, channels to 8191), K random shapes (default %d, drawn from seed S,\n"
+            "default %llu) and, unless --no-large, shapes larger than the last-level cache.\n",
+            VERIFY_RANDOM_SHAPES, VERIFY_SHAPE_SEED);
 }
 
 static int parse_offsets(const char *text, int offsets[3])
@@ -188,6 +294,20 @@ int cmd_verify(int argc, char **argv)
             if (rc < 0)
                 return EXIT_USAGE;
             impl_name = v;
+        } else if ((rc = cli_op_option(argc, argv, &i, "chanmul verify", 1, &o.op)) != 0) {
+            if (rc < 0)
+                return EXIT_USAGE;
+        } else if ((rc = cli_option(argc, argv, &i, "--shape-seed", &v)) != 0) {
+            char *end;
+            if (rc < 0 || !*v || !isdigit((unsigned char)*v) || (o.shape_seed = strtoull(v, &end, 10), *end)) {
+                fprintf(stderr, "chanmul verify: --shape-seed takes an unsigned integer\n");
+                return EXIT_USAGE;
+            }
+        } else if ((rc = cli_option(argc, argv, &i, "--random-shapes", &v)) != 0) {
+            if (rc < 0 || int_parse(v, &o.random_shapes) != 0) {
+                fprintf(stderr, "chanmul verify: --random-shapes takes a non-negative integer\n");
+                return EXIT_USAGE;
+            }
         } else if ((rc = cli_shape_option(argc, argv, &i, "chanmul verify", &o.shape)) != 0) {
             if (rc < 0)
                 return EXIT_USAGE;
@@ -264,7 +384,7 @@ int cmd_verify(int argc, char **argv)
     cli_warn_isa_cap("chanmul verify");
     verify_target *targets;
     size_t count;
-    int rc = cli_targets(impl_name, plugins, plugin_count, &targets, &count);
+    int rc = cli_targets(impl_name, plugins, plugin_count, o.op, &targets, &count);
     if (rc)
         return rc; /* plugins loaded before the one that failed: freed by main */
     o.targets = targets;
@@ -275,7 +395,11 @@ int cmd_verify(int argc, char **argv)
         cli_targets_free(targets);
         return EXIT_USAGE;
     }
-    printf("verify: isa %s, %zu implementation(s)\n", chanmul_isa_name(chanmul_cpu_isa()), count);
+    printf("verify: isa %s, %zu implementation(s), op %s", chanmul_isa_name(chanmul_cpu_isa()), count,
+           o.op < 0 ? "all" : chanmul_op_name((chanmul_op)o.op));
+    if (!o.have_shape)
+        printf(", %d random shapes per op from --shape-seed %llu", o.random_shapes, o.shape_seed);
+    printf("\n");
     fflush(stdout);
     int err = verify_run(&o, per, &total);
     for (size_t t = 0; t < count; t++) {

@@ -23,11 +23,16 @@ int cli_option(int argc, char **argv, int *i, const char *name, const char **val
 int cli_shape_option(int argc, char **argv, int *i, const char *cmd, chanmul_problem *p);
 int cli_layout_option(int argc, char **argv, int *i, const char *cmd, chanmul_layout *layout);
 
-/* Builds the implementations to run: impl_name "all", one registered name, or
- * NULL (none: only plugins; or all when there are no plugins). Prints the reason
- * and the valid names and returns EXIT_USAGE on an unknown name or a bad plugin. */
-int cli_targets(const char *impl_name, const char **plugins, int plugin_count,
+/* Builds the implementations to run: impl_name "all" (those with a kernel for
+ * op; op -1: for any op), one registered name, or NULL (none: only plugins; or
+ * all when there are no plugins). Prints the reason and returns EXIT_USAGE on
+ * an unknown name, a bad plugin, or an implementation without a kernel for op. */
+int cli_targets(const char *impl_name, const char **plugins, int plugin_count, int op,
                 verify_target **targets, size_t *count);
+
+/* --op NAME (and, with allow_all, --op all: *op = -1), as cli_option; an unknown
+ * op is reported with the valid names. */
+int cli_op_option(int argc, char **argv, int *i, const char *cmd, int allow_all, int *op);
 
 /* Frees what cli_targets returned (the plugins stay loaded until main's
  * plugin_free_all, after the command). */

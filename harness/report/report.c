@@ -13,6 +13,7 @@
  * plot data and runs gnuplot; this file writes the Markdown.
  */
 #include "report.h"
+#include "shell_word.h"
 
 #include "cli.h"
 #include "compare.h"
@@ -171,30 +172,6 @@ static void usage(FILE *out)
             "Environment: CHANMUL_GNUPLOT names the gnuplot program (default gnuplot).\n"
             "Exit status: 0 report written, 2 bad usage or an unreadable / invalid results file.\n",
             DEFAULT_RESULTS, DEFAULT_OUT, DEFAULT_PLOTS);
-}
-
-/* Appends word to buf as one shell word. */
-static void shell_word(char *buf, size_t len, const char *word)
-{
-    size_t u = strlen(buf);
-    int plain = *word != '\0';
-    for (const char *c = word; *c; c++)
-        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:,+@%", *c))
-            plain = 0;
-    if (plain) {
-        snprintf(buf + u, len - u, "%s%s", u ? " " : "", word);
-        return;
-    }
-    snprintf(buf + u, len - u, "%s'", u ? " " : "");
-    for (const char *c = word; *c; c++) {
-        u = strlen(buf);
-        if (*c == '\'')
-            snprintf(buf + u, len - u, "'\\''");
-        else
-            snprintf(buf + u, len - u, "%c", *c);
-    }
-    u = strlen(buf);
-    snprintf(buf + u, len - u, "'");
 }
 
 static int mkdirs(const char *path)
@@ -1241,8 +1218,8 @@ static void section_changes(FILE *o, report *r)
     heading(o, 2, "8. Changes since the baseline");
     fputs("The verdicts of ", o);
     char cmd[2048] = "chanmul compare";
-    shell_word(cmd, sizeof cmd, r->baseline_path);
-    shell_word(cmd, sizeof cmd, r->m[0].f.path);
+    shell_word_append(cmd, sizeof cmd, r->baseline_path);
+    shell_word_append(cmd, sizeof cmd, r->m[0].f.path);
     code(o, cmd);
     fputs(" (README.md, \"Regression testing\").\n\n", o);
     cmp_write_markdown(o, &r->changes, r->baseline_path, r->m[0].f.path, 0, 0);
@@ -1377,7 +1354,7 @@ int cmd_report(int argc, char **argv)
     memset(&r, 0, sizeof r);
     snprintf(r.command, sizeof r.command, "chanmul");
     for (int i = 0; i < argc; i++)
-        shell_word(r.command, sizeof r.command, argv[i]);
+        shell_word_append(r.command, sizeof r.command, argv[i]);
     r.m = calloc((size_t)nfiles, sizeof *r.m);
     if (!r.m) {
         fprintf(stderr, "chanmul report: out of memory\n");

@@ -1,6 +1,7 @@
 #include "verify.h"
 
 #include "shape.h"
+#include "shell_word.h"
 
 #include <float.h>
 #include <inttypes.h>
@@ -53,7 +54,10 @@ void verify_options_init(verify_options *o)
     o->threads = -1;
     o->data = -1;
     o->in_place = -1;
+    o->op = CHANMUL_OP_SCALE;
     o->include_large = 1;
+    o->random_shapes = VERIFY_RANDOM_SHAPES;
+    o->shape_seed = VERIFY_SHAPE_SEED;
     o->max_reports = 20;
     o->out = stdout;
 }
@@ -104,44 +108,46 @@ static float ordinary_value(uint64_t *rng)
     return ((float)(r % 2000001) - 1000000.0f) / 997.0f;
 }
 
-static void fill_inputs(verify_data data, uint64_t seed, float *x, size_t total, float *s,
-                        size_t c)
+/* Fills one operand: the data tensor x (is_data) or a factor (s, g, ...).
+ * The operands are filled in order from one stream *rng started at the seed,
+ * so the channel scale's cases hold the data they always held for a seed. */
+static void fill_operand(verify_data data, uint64_t seed, uint64_t *rng, int is_data, float *v,
+                         size_t len)
 {
-    uint64_t rng = seed;
     switch (data) {
     case VERIFY_DATA_SMALLINT:
-        /* Non-zero x in +-[1, 16]; scales distinct across up to 254 channels. */
-        for (size_t i = 0; i < total; i++) {
-            uint64_t r = splitmix64(&rng);
-            x[i] = (float)(1 + (int)(r % 16)) * (r & 0x100 ? -1.0f : 1.0f);
-        }
-        for (size_t k = 0; k < c; k++)
-            s[k] = (float)(1 + (int)((k + seed) % 127)) * ((k / 127) % 2 ? -1.0f : 1.0f);
+        /* Non-zero x in +-[1, 16]; factors distinct across up to 254 elements. */
+        if (is_data)
+            for (size_t i = 0; i < len; i++) {
+                uint64_t r = splitmix64(rng);
+                v[i] = (float)(1 + (int)(r % 16)) * (r & 0x100 ? -1.0f : 1.0f);
+            }
+        else
+            for (size_t k = 0; k < len; k++)
+                v[k] = (float)(1 + (int)((k + seed) % 127)) * ((k / 127) % 2 ? -1.0f : 1.0f);
         break;
     case VERIFY_DATA_RANDOM:
-        /* x spans the whole range; s stays within 2^+-30 so that products
+        /* x spans the whole range; factors stay within 2^+-30 so that products
          * overflow and underflow often, but not so often that most are 0 or inf. */
-        for (size_t i = 0; i < total; i++)
-            x[i] = random_full_range(&rng);
-        for (size_t k = 0; k < c; k++) {
-            uint64_t r = splitmix64(&rng);
+        for (size_t i = 0; i < len; i++) {
+            if (is_data) {
+                v[i] = random_full_range(rng);
+                continue;
+            }
+            uint64_t r = splitmix64(rng);
             uint32_t exponent = 97 + (uint32_t)((r >> 32) % 61);
-            s[k] = float_from_bits((uint32_t)(r >> 63) << 31 | exponent << 23 | ((uint32_t)r & 0x7fffffu));
+            v[i] = float_from_bits((uint32_t)(r >> 63) << 31 | exponent << 23 | ((uint32_t)r & 0x7fffffu));
         }
         break;
     case VERIFY_DATA_SPECIAL:
-        for (size_t i = 0; i < total; i++) {
-            uint64_t r = splitmix64(&rng);
-            x[i] = r % 4 == 0 ? special_values[(r >> 8) % COUNT_OF(special_values)]
-                              : ordinary_value(&rng);
-        }
-        for (size_t k = 0; k < c; k++) {
-            uint64_t r = splitmix64(&rng);
-            if (c < 4)
-                s[k] = special_scales_safe[r % COUNT_OF(special_scales_safe)];
+        for (size_t i = 0; i < len; i++) {
+            uint64_t r = splitmix64(rng);
+            if (!is_data && len < 4)
+                v[i] = special_scales_safe[r % COUNT_OF(special_scales_safe)];
+            else if (r % (is_data ? 4 : 3) == 0)
+                v[i] = special_values[(r >> 8) % COUNT_OF(special_values)];
             else
-                s[k] = r % 3 == 0 ? special_values[(r >> 8) % COUNT_OF(special_values)]
-                                  : ordinary_value(&rng);
+                v[i] = ordinary_value(rng);
         }
         break;
     case VERIFY_DATA_COUNT:
@@ -149,16 +155,18 @@ static void fill_inputs(verify_data data, uint64_t seed, float *x, size_t total,
     }
 }
 
-/* ---- one prepared problem: inputs, pristine copies, expected output -------------- */
+/* ---- one prepared problem: inputs, pristine copies, expected outputs ------------- */
 
 typedef struct prepared {
     verify_case vc; /* threads, in_place, offset_y are filled per run */
-    size_t total;
-    float *x_buf, *x, *x_pristine;
-    float *s_buf, *s, *s_pristine;
-    float *expected;
-    float *y_buf; /* guard + offset + total + guard, reused by every run */
-    size_t y_buf_len;
+    chanmul_desc d;
+    const chanmul_op_info *info;
+    size_t in_len[CHANMUL_MAX_INPUTS], out_len[CHANMUL_MAX_OUTPUTS]; /* elements */
+    float *in_buf[CHANMUL_MAX_INPUTS], *in[CHANMUL_MAX_INPUTS], *in_pristine[CHANMUL_MAX_INPUTS];
+    float *expected[CHANMUL_MAX_OUTPUTS];
+    /* guard + offset + out_len + guard, reused by every run */
+    float *out_buf[CHANMUL_MAX_OUTPUTS];
+    size_t out_buf_len[CHANMUL_MAX_OUTPUTS];
     int mistrusted;
 } prepared;
 
@@ -172,13 +180,21 @@ static void *alloc_floats(size_t count)
 
 static void prepared_free(prepared *pr)
 {
-    free(pr->x_buf);
-    free(pr->x_pristine);
-    free(pr->s_buf);
-    free(pr->s_pristine);
-    free(pr->expected);
-    free(pr->y_buf);
+    for (int k = 0; k < CHANMUL_MAX_INPUTS; k++) {
+        free(pr->in_buf[k]);
+        free(pr->in_pristine[k]);
+    }
+    for (int k = 0; k < CHANMUL_MAX_OUTPUTS; k++) {
+        free(pr->expected[k]);
+        free(pr->out_buf[k]);
+    }
     memset(pr, 0, sizeof *pr);
+}
+
+/* The offset in floats of input k: x takes offset_x, every other input offset_s. */
+static int input_offset(const verify_case *vc, int k)
+{
+    return k == 0 ? vc->offset_x : vc->offset_s;
 }
 
 static int prepare(prepared *pr, const verify_case *vc)
@@ -186,37 +202,48 @@ static int prepare(prepared *pr, const verify_case *vc)
     int err = 0;
     memset(pr, 0, sizeof *pr);
     pr->vc = *vc;
-    pr->total = chanmul_problem_elements(&vc->p, &err);
-    if (err)
+    if ((err = chanmul_desc_init(&pr->d, &vc->p)) != 0)
         return err;
-    size_t total = pr->total, c = vc->p.c;
-    pr->x_buf = alloc_floats(total + MAX_OFFSET);
-    pr->x_pristine = alloc_floats(total);
-    pr->s_buf = alloc_floats(c + MAX_OFFSET);
-    pr->s_pristine = alloc_floats(c);
-    pr->expected = alloc_floats(total);
-    pr->y_buf_len = GUARD_FLOATS + MAX_OFFSET + total + GUARD_FLOATS;
-    pr->y_buf = alloc_floats(pr->y_buf_len);
-    if (!pr->x_buf || !pr->x_pristine || !pr->s_buf || !pr->s_pristine || !pr->expected ||
-        !pr->y_buf) {
+    pr->info = chanmul_op_info_of(vc->p.op);
+    const chanmul_desc *d = &pr->d;
+    int ok = 1;
+    for (int k = 0; k < d->inputs; k++) {
+        pr->in_len[k] = chanmul_shape_elements(&d->in[k], &err);
+        pr->in_buf[k] = alloc_floats(pr->in_len[k] + MAX_OFFSET);
+        pr->in_pristine[k] = alloc_floats(pr->in_len[k]);
+        ok = ok && pr->in_buf[k] && pr->in_pristine[k];
+    }
+    for (int k = 0; k < d->outputs; k++) {
+        pr->out_len[k] = chanmul_shape_elements(&d->out[k], &err);
+        pr->expected[k] = alloc_floats(pr->out_len[k]);
+        pr->out_buf_len[k] = GUARD_FLOATS + MAX_OFFSET + pr->out_len[k] + GUARD_FLOATS;
+        pr->out_buf[k] = alloc_floats(pr->out_buf_len[k]);
+        ok = ok && pr->expected[k] && pr->out_buf[k];
+    }
+    if (!ok) {
         prepared_free(pr);
         return CHANMUL_ENOMEM;
     }
-    pr->x = pr->x_buf + vc->offset_x;
-    pr->s = pr->s_buf + vc->offset_s;
-    fill_inputs(vc->data, vc->seed, pr->x, total, pr->s, c);
-    memcpy(pr->x_pristine, pr->x, total * sizeof(float));
-    memcpy(pr->s_pristine, pr->s, c * sizeof(float));
-    if (total) {
-        err = chanmul_run(chanmul_impl_find("reference"), &vc->p, pr->x, pr->s, pr->expected, 1);
+    chanmul_tensors t = {{0}, {0}};
+    uint64_t rng = vc->seed;
+    for (int k = 0; k < d->inputs; k++) {
+        pr->in[k] = pr->in_buf[k] + input_offset(vc, k);
+        fill_operand(vc->data, vc->seed, &rng, k == 0, pr->in[k], pr->in_len[k]);
+        memcpy(pr->in_pristine[k], pr->in[k], pr->in_len[k] * sizeof(float));
+        t.in[k] = pr->in[k];
+    }
+    for (int k = 0; k < d->outputs; k++)
+        t.out[k] = pr->expected[k];
+    if (chanmul_problem_elements(&vc->p, &err) > 0) {
+        err = chanmul_exec(chanmul_impl_find("reference"), d, &t, 1);
         if (err) {
             prepared_free(pr);
             return err;
         }
     }
-    size_t zeros = 0;
+    size_t zeros = 0, total = pr->out_len[0];
     for (size_t i = 0; i < total; i++)
-        zeros += pr->expected[i] == 0.0f;
+        zeros += pr->expected[0][i] == 0.0f;
     pr->mistrusted = total > 0 && zeros * 2 > total;
     return 0;
 }
@@ -238,26 +265,6 @@ static void logical_index(const chanmul_problem *p, size_t i, size_t idx[4])
     }
 }
 
-/* Writes word for a POSIX shell: as is when it has no special characters,
- * else in single quotes (each ' inside written as '\''). */
-static void print_shell_word(FILE *out, const char *word)
-{
-    static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-                               "_@%+=:,./-";
-    if (*word && strspn(word, safe) == strlen(word)) {
-        fputs(word, out);
-        return;
-    }
-    fputc('\'', out);
-    for (const char *c = word; *c; c++) {
-        if (*c == '\'')
-            fputs("'\\''", out);
-        else
-            fputc(*c, out);
-    }
-    fputc('\'', out);
-}
-
 /* The environment that changes what a case runs: the ISA cap, the
  * streaming-store switch and the threading knobs of `stream`. A repro line sets
  * them when they are set here. */
@@ -265,7 +272,8 @@ static const char *const repro_environment[] = {"CHANMUL_MAX_ISA", "CHANMUL_NONT
                                                 "CHANMUL_THREAD_TEAM",
                                                 "CHANMUL_MIN_ELEMENTS_PER_THREAD"};
 
-/* One command line that runs exactly this case (and only it) again. */
+/* One command line that runs exactly this case (and only it) again. The
+ * channel scale's line has no --op (it is the default), as it always had. */
 static void print_repro(FILE *out, const verify_target *t, const verify_case *vc)
 {
     char shape[96];
@@ -274,14 +282,16 @@ static void print_repro(FILE *out, const verify_target *t, const verify_case *vc
         const char *value = getenv(repro_environment[i]);
         if (value && *value) {
             fprintf(out, "%s=", repro_environment[i]);
-            print_shell_word(out, value);
+            shell_word_print(out, value);
             fputc(' ', out);
         }
     }
     fputs("chanmul verify ", out);
+    if (vc->p.op != CHANMUL_OP_SCALE)
+        fprintf(out, "--op %s ", chanmul_op_name(vc->p.op));
     if (t->plugin_path) {
         fputs("--plugin ", out);
-        print_shell_word(out, t->plugin_path);
+        shell_word_print(out, t->plugin_path);
     } else {
         fprintf(out, "--impl %s", t->impl->name);
     }
@@ -291,12 +301,17 @@ static void print_repro(FILE *out, const verify_target *t, const verify_case *vc
             vc->offset_y, vc->in_place ? "--in-place" : "--not-in-place");
 }
 
+/* "FAIL impl layout shape[ op=O] threads=T data=D[ in-place]: " (the channel
+ * scale's header without op=, as it always was). */
 static void print_header(FILE *out, const verify_target *t, const verify_case *vc)
 {
     char shape[96];
-    fprintf(out, "FAIL %s %s %s threads=%d data=%s%s: ", t->impl->name,
-            chanmul_layout_name(vc->p.layout), shape_format(&vc->p, shape, sizeof shape),
-            vc->threads, verify_data_name(vc->data), vc->in_place ? " in-place" : "");
+    fprintf(out, "FAIL %s %s %s", t->impl->name, chanmul_layout_name(vc->p.layout),
+            shape_format(&vc->p, shape, sizeof shape));
+    if (vc->p.op != CHANMUL_OP_SCALE)
+        fprintf(out, " op=%s", chanmul_op_name(vc->p.op));
+    fprintf(out, " threads=%d data=%s%s: ", vc->threads, verify_data_name(vc->data),
+            vc->in_place ? " in-place" : "");
 }
 
 /* ---- one run --------------------------------------------------------------------- */
@@ -339,6 +354,75 @@ static int guard_intact(const float *g, size_t n, size_t *where)
     return 1;
 }
 
+/* Output k of a run: where it starts in its guarded buffer. */
+typedef struct placed_output {
+    float *y;
+    size_t before_len, after_len; /* guard floats before y and after its end */
+} placed_output;
+
+/* Checks one output after the call; 1 when right, else 0 (reporting it). */
+static int check_output(const verify_target *t, const prepared *pr, const verify_case *vc,
+                        int k, const placed_output *po, FILE *out, int report)
+{
+    const char *name = pr->info->operand_names[pr->d.inputs + k];
+    size_t len = pr->out_len[k], where = 0, idx[4];
+    if (!guard_intact(pr->out_buf[k], po->before_len, &where)) {
+        if (report) {
+            print_header(out, t, vc);
+            fprintf(out, "wrote before %s: guard element %s[-%zu] changed\n", name, name,
+                    po->before_len - where);
+        }
+        return 0;
+    }
+    if (!guard_intact(po->y + len, po->after_len, &where)) {
+        if (report) {
+            print_header(out, t, vc);
+            fprintf(out, "wrote past the end of %s: guard element %s[%zu] (end + %zu) changed\n", name,
+                    name, len + where, where);
+        }
+        return 0;
+    }
+    if ((where = first_mismatch(pr->expected[k], po->y, len)) < len) {
+        if (report) {
+            print_header(out, t, vc);
+            if (len == pr->out_len[0] && k == 0) {
+                logical_index(&vc->p, where, idx);
+                fprintf(out, "first mismatch at (n=%zu, h=%zu, w=%zu, c=%zu) [flat %zu]", idx[0],
+                        idx[1], idx[2], idx[3], where);
+            } else {
+                fprintf(out, "first mismatch in %s at [%zu]", name, where);
+            }
+            fprintf(out, ": expected 0x%08" PRIx32 " (%.9g), got 0x%08" PRIx32 " (%.9g)\n",
+                    bits_of(pr->expected[k][where]), (double)pr->expected[k][where],
+                    bits_of(po->y[where]), (double)po->y[where]);
+        }
+        return 0;
+    }
+    return 1;
+}
+
+/* Checks that input k is as it was; 1 when unchanged, else 0 (reporting it). */
+static int check_input(const verify_target *t, const prepared *pr, const verify_case *vc, int k,
+                       FILE *out, int report)
+{
+    size_t len = pr->in_len[k], where, idx[4];
+    if ((where = first_changed(pr->in_pristine[k], pr->in[k], len)) >= len)
+        return 1;
+    if (report) {
+        print_header(out, t, vc);
+        if (k == 0) {
+            logical_index(&vc->p, where, idx);
+            fprintf(out, "modified its input x at (n=%zu, h=%zu, w=%zu, c=%zu)\n", idx[0], idx[1],
+                    idx[2], idx[3]);
+        } else if (vc->p.op == CHANMUL_OP_SCALE) {
+            fprintf(out, "modified the scale vector s at c=%zu\n", where);
+        } else {
+            fprintf(out, "modified its input %s at [%zu]\n", pr->info->operand_names[k], where);
+        }
+    }
+    return 0;
+}
+
 /* Runs one target on a prepared problem with vc's threads/in_place/offset_y.
  * Returns 1 pass, 0 fail, -1 skipped (mistrusted or unavailable). */
 static int run_prepared(const verify_target *t, const prepared *pr, const verify_case *vc,
@@ -347,78 +431,49 @@ static int run_prepared(const verify_target *t, const prepared *pr, const verify
     const char *why;
     if (!chanmul_impl_available(t->impl, &why) || pr->mistrusted)
         return -1;
-    size_t total = pr->total, c = vc->p.c;
-    size_t buf_len = pr->y_buf_len;
-    float *buf = pr->y_buf;
+    const chanmul_desc *d = &pr->d;
     float guard = float_from_bits(GUARD_BITS), poison = float_from_bits(POISON_BITS);
-    for (size_t i = 0; i < buf_len; i++)
-        buf[i] = guard;
-    float *y = buf + GUARD_FLOATS + vc->offset_y;
-    float *after = y + total;
-    size_t before_len = GUARD_FLOATS + (size_t)vc->offset_y;
-    size_t after_len = buf_len - before_len - total;
-    if (vc->in_place)
-        memcpy(y, pr->x_pristine, total * sizeof(float));
-    else
-        for (size_t i = 0; i < total; i++)
-            y[i] = poison;
-    const float *x = vc->in_place ? y : pr->x;
+    placed_output po[CHANMUL_MAX_OUTPUTS];
+    chanmul_tensors tensors = {{0}, {0}};
+    for (int k = 0; k < d->inputs; k++)
+        tensors.in[k] = pr->in[k];
+    for (int k = 0; k < d->outputs; k++) {
+        float *buf = pr->out_buf[k];
+        for (size_t i = 0; i < pr->out_buf_len[k]; i++)
+            buf[i] = guard;
+        po[k].y = buf + GUARD_FLOATS + vc->offset_y;
+        po[k].before_len = GUARD_FLOATS + (size_t)vc->offset_y;
+        po[k].after_len = pr->out_buf_len[k] - po[k].before_len - pr->out_len[k];
+        for (size_t i = 0; i < pr->out_len[k]; i++)
+            po[k].y[i] = poison;
+        tensors.out[k] = po[k].y;
+    }
+    int aliased = vc->in_place ? pr->info->in_place_input : -1;
+    if (aliased >= 0) {
+        memcpy(po[0].y, pr->in_pristine[aliased], pr->out_len[0] * sizeof(float));
+        tensors.in[aliased] = po[0].y;
+    }
 
     int ok = 1;
-    size_t where = 0, idx[4];
-    int rc = chanmul_run(t->impl, &vc->p, x, pr->s, y, vc->threads);
+    int rc = chanmul_exec(t->impl, d, &tensors, vc->threads);
     if (rc != 0) {
         ok = 0;
         if (report) {
             print_header(out, t, vc);
             fprintf(out, "returned %d (%s)\n", rc, chanmul_strerror(rc));
         }
-    } else if (!guard_intact(buf, before_len, &where)) {
-        ok = 0;
-        if (report) {
-            print_header(out, t, vc);
-            fprintf(out, "wrote before y: guard element y[-%zu] changed\n", before_len - where);
-        }
-    } else if (!guard_intact(after, after_len, &where)) {
-        ok = 0;
-        if (report) {
-            print_header(out, t, vc);
-            fprintf(out, "wrote past the end of y: guard element y[%zu] (end + %zu) changed\n",
-                    total + where, where);
-        }
-    } else if ((where = first_mismatch(pr->expected, y, total)) < total) {
-        ok = 0;
-        if (report) {
-            logical_index(&vc->p, where, idx);
-            print_header(out, t, vc);
-            fprintf(out,
-                    "first mismatch at (n=%zu, h=%zu, w=%zu, c=%zu) [flat %zu]: expected 0x%08" PRIx32
-                    " (%.9g), got 0x%08" PRIx32 " (%.9g)\n",
-                    idx[0], idx[1], idx[2], idx[3], where, bits_of(pr->expected[where]),
-                    (double)pr->expected[where], bits_of(y[where]), (double)y[where]);
-        }
-    } else if (!vc->in_place && (where = first_changed(pr->x_pristine, pr->x, total)) < total) {
-        ok = 0;
-        if (report) {
-            logical_index(&vc->p, where, idx);
-            print_header(out, t, vc);
-            fprintf(out, "modified its input x at (n=%zu, h=%zu, w=%zu, c=%zu)\n", idx[0], idx[1],
-                    idx[2], idx[3]);
-        }
-    } else if ((where = first_changed(pr->s_pristine, pr->s, c)) < c) {
-        ok = 0;
-        if (report) {
-            print_header(out, t, vc);
-            fprintf(out, "modified the scale vector s at c=%zu\n", where);
-        }
     }
+    for (int k = 0; ok && k < d->outputs; k++)
+        ok = check_output(t, pr, vc, k, &po[k], out, report);
+    for (int k = 0; ok && k < d->inputs; k++)
+        if (k != aliased)
+            ok = check_input(t, pr, vc, k, out, report);
     if (!ok && report)
         print_repro(out, t, vc);
-    /* A failed kernel may have scribbled on x or s: restore them for the next run. */
-    if (!ok) {
-        memcpy((float *)pr->x, pr->x_pristine, total * sizeof(float));
-        memcpy((float *)pr->s, pr->s_pristine, c * sizeof(float));
-    }
+    /* A failed kernel may have scribbled on its inputs: restore them for the next run. */
+    if (!ok)
+        for (int k = 0; k < d->inputs; k++)
+            memcpy(pr->in[k], pr->in_pristine[k], pr->in_len[k] * sizeof(float));
     return ok;
 }
 
@@ -440,6 +495,8 @@ typedef struct runner {
     verify_counts *per_target, *total;
     int reports;
     unsigned long long case_index;
+    unsigned long long seed_base; /* a case's data seed: seed_base + its index */
+    int only_data;                /* -1, or the one data mode of the shapes being run */
     int error;
 } runner;
 
@@ -479,6 +536,8 @@ static void run_targets(runner *r, const prepared *pr, const run_plan *plan)
     for (int ip = 0; ip < plan->in_place_count; ip++)
         for (size_t t = 0; t < o->target_count && !r->error; t++) {
             const verify_target *target = &o->targets[t];
+            if (!chanmul_impl_covers(target->impl, pr->vc.p.op))
+                continue; /* not counted: it has no kernel for this op */
             int threads_to_try = target->impl->threaded ? plan->thread_count : 1;
             for (int k = 0; k < threads_to_try && !r->error; k++) {
                 verify_case vc = pr->vc;
@@ -537,15 +596,15 @@ static void run_shape(runner *r, const chanmul_problem *shape, int large,
         if (o->layout >= 0 && o->layout != layout)
             continue;
         for (int d = 0; d < VERIFY_DATA_COUNT && !r->error; d++) {
-            if (o->data >= 0 ? o->data != d : (large && d != VERIFY_DATA_RANDOM))
+            if (o->data >= 0 ? o->data != d
+                             : r->only_data >= 0 ? r->only_data != d : (large && d != VERIFY_DATA_RANDOM))
                 continue;
             unsigned long long ci = r->case_index++;
             verify_case vc = {0};
             vc.p = *shape;
             vc.p.layout = (chanmul_layout)layout;
-            vc.p.op = CHANMUL_OP_SCALE;
             vc.data = (verify_data)d;
-            vc.seed = o->have_seed ? o->seed : 0x5eed0000ull + ci;
+            vc.seed = o->have_seed ? o->seed : r->seed_base + ci;
             const int *off = o->have_offsets ? o->offsets : fixed_offsets;
             vc.offset_x = off ? off[0] : (int)(ci % MAX_OFFSET);
             vc.offset_s = off ? off[1] : (int)((ci * 7 + 3) % MAX_OFFSET);
@@ -558,9 +617,11 @@ static void run_shape(runner *r, const chanmul_problem *shape, int large,
             }
             if (pr.mistrusted) {
                 char s[96];
-                fprintf(o->out, "MISTRUSTED %s %s data=%s seed=%llu: most expected outputs are zero, "
+                fprintf(o->out, "MISTRUSTED %s %s%s%s data=%s seed=%llu: most expected outputs are zero, "
                         "the case proves nothing and is skipped\n", shape_format(&vc.p, s, sizeof s),
-                        chanmul_layout_name(vc.p.layout), verify_data_name(vc.data), vc.seed);
+                        chanmul_layout_name(vc.p.layout), vc.p.op == CHANMUL_OP_SCALE ? "" : " op=",
+                        vc.p.op == CHANMUL_OP_SCALE ? "" : chanmul_op_name(vc.p.op),
+                        verify_data_name(vc.data), vc.seed);
             }
             run_plan plan;
             make_plan(o, &vc.p, large, &plan);
@@ -572,48 +633,127 @@ static void run_shape(runner *r, const chanmul_problem *shape, int large,
 }
 
 /* Shapes over 1.25x the last-level cache, one NHWC-hostile (C = 3), one wide. */
-static void large_shapes(chanmul_problem out[2])
+static void large_shapes(chanmul_op op, chanmul_problem out[2])
 {
     size_t elements = chanmul_llc_bytes() / sizeof(float) * 5 / 4;
-    chanmul_problem a = {0, 0, 1, 0, 1024, 3};
+    chanmul_problem a = {op, 0, 1, 0, 1024, 3};
     a.h = elements / (1024 * 3) + 1;
-    chanmul_problem b = {0, 0, 0, 7, 7, 1001};
+    chanmul_problem b = {op, 0, 0, 7, 7, 1001};
     b.n = elements / (49 * 1001) + 1;
     out[0] = a;
     out[1] = b;
 }
 
-int verify_run(const verify_options *o, verify_counts *per_target, verify_counts *total)
+/*
+ * The magnitudes real models use, one dimension at a time (the others small):
+ * batches of 8 to 256, planes from 16x16 to beyond 65536 elements (28x28,
+ * 32x32 = 1024, 56x56, 224x224), channels around 2048 and 4096 and beyond.
+ * A kernel whose bug lives at one of these scales (a batch split, a plane
+ * walk, a long pattern) fails here.
+ */
+static const chanmul_problem magnitude_shapes[] = {
+    /* batches */
+    {0, 0, 8, 3, 3, 17}, {0, 0, 9, 2, 2, 33}, {0, 0, 16, 1, 1, 64}, {0, 0, 33, 3, 3, 8},
+    {0, 0, 64, 2, 3, 17}, {0, 0, 256, 1, 1, 100}, {0, 0, 256, 3, 3, 16},
+    /* planes */
+    {0, 0, 1, 16, 16, 3}, {0, 0, 2, 28, 28, 5}, {0, 0, 1, 32, 32, 3}, {0, 0, 3, 33, 31, 4},
+    {0, 0, 2, 56, 56, 2}, {0, 0, 1, 224, 224, 2}, {0, 0, 1, 257, 257, 1},
+    /* channels */
+    {0, 0, 2, 1, 1, 2047}, {0, 0, 1, 1, 1, 2048}, {0, 0, 2, 1, 1, 2049}, {0, 0, 1, 2, 2, 4096},
+    {0, 0, 2, 1, 1, 4097}, {0, 0, 1, 1, 1, 8191}, {0, 0, 1, 3, 1, 5000},
+};
+
+/* The random-shape pass: each dimension drawn log-uniformly across the
+ * magnitudes above (batch 1..256, H and W 1..300, C 1..8192), shrunk until the
+ * tensor fits RANDOM_SHAPE_MAX_ELEMENTS. */
+#define RANDOM_SHAPE_MAX_ELEMENTS ((size_t)1 << 18)
+
+static size_t log_uniform(uint64_t *rng, size_t max)
 {
-    runner r = {o, per_target, total, 0, 0, 0};
-    memset(per_target, 0, o->target_count * sizeof *per_target);
-    memset(total, 0, sizeof *total);
-    if (o->have_shape) {
-        static const int zero_offsets[3] = {0, 0, 0};
-        run_shape(&r, &o->shape, 0, o->have_offsets ? NULL : zero_offsets);
-        return r.error;
+    double u = (double)(splitmix64(rng) >> 11) / 9007199254740992.0; /* [0, 1) */
+    size_t v = (size_t)exp(u * log((double)max + 1.0));
+    return v < 1 ? 1 : v > max ? max : v;
+}
+
+static chanmul_problem random_shape(uint64_t *rng, chanmul_op op)
+{
+    chanmul_problem p = {op, 0, log_uniform(rng, 256), log_uniform(rng, 300), log_uniform(rng, 300),
+                         log_uniform(rng, 8192)};
+    while (p.n * p.h * p.w * p.c > RANDOM_SHAPE_MAX_ELEMENTS) {
+        size_t *largest = &p.n;
+        if (p.h > *largest)
+            largest = &p.h;
+        if (p.w > *largest)
+            largest = &p.w;
+        if (p.c > *largest)
+            largest = &p.c;
+        *largest = (*largest + 1) / 2;
     }
+    return p;
+}
+
+/* Every case of the matrix for one op. */
+static void run_op_matrix(runner *r, chanmul_op op)
+{
+    const verify_options *o = r->o;
     for (size_t b = 0; b < COUNT_OF(matrix_batches); b++)
         for (size_t sp = 0; sp < COUNT_OF(matrix_spatial); sp++)
-            for (size_t ch = 0; ch < COUNT_OF(matrix_channels) && !r.error; ch++) {
-                chanmul_problem p = {CHANMUL_OP_SCALE, CHANMUL_NHWC, matrix_batches[b],
-                                     matrix_spatial[sp][0], matrix_spatial[sp][1],
-                                     matrix_channels[ch]};
-                run_shape(&r, &p, 0, NULL);
+            for (size_t ch = 0; ch < COUNT_OF(matrix_channels) && !r->error; ch++) {
+                chanmul_problem p = {op, CHANMUL_NHWC, matrix_batches[b], matrix_spatial[sp][0],
+                                     matrix_spatial[sp][1], matrix_channels[ch]};
+                run_shape(r, &p, 0, NULL);
             }
     /* Every misalignment 1..15 for x, s and y independently. */
-    for (size_t a = 0; a < COUNT_OF(alignment_shapes) && !r.error; a++)
+    for (size_t a = 0; a < COUNT_OF(alignment_shapes) && !r->error; a++)
         for (int which = 0; which < 3; which++)
-            for (int k = 1; k < MAX_OFFSET && !r.error; k++) {
+            for (int k = 1; k < MAX_OFFSET && !r->error; k++) {
                 int offsets[3] = {0, 0, 0};
                 offsets[which] = k;
-                run_shape(&r, &alignment_shapes[a], 0, offsets);
+                chanmul_problem p = alignment_shapes[a];
+                p.op = op;
+                run_shape(r, &p, 0, offsets);
             }
+    for (size_t m = 0; m < COUNT_OF(magnitude_shapes) && !r->error; m++) {
+        chanmul_problem p = magnitude_shapes[m];
+        p.op = op;
+        run_shape(r, &p, 0, NULL);
+    }
+    /* The random shapes, with data seeds of their own: the seed of each case,
+     * in its repro line, follows from the pass's seed. */
+    uint64_t rng = o->shape_seed + (uint64_t)op;
+    unsigned long long saved_base = r->seed_base;
+    r->seed_base = o->shape_seed << 16;
+    for (int k = 0; k < o->random_shapes && !r->error; k++) {
+        chanmul_problem p = random_shape(&rng, op);
+        r->only_data = k % VERIFY_DATA_COUNT; /* one data mode each, in turn */
+        run_shape(r, &p, 0, NULL);
+    }
+    r->only_data = -1;
+    r->seed_base = saved_base;
     if (o->include_large) {
         chanmul_problem big[2];
-        large_shapes(big);
-        for (int i = 0; i < 2 && !r.error; i++)
-            run_shape(&r, &big[i], 1, NULL);
+        large_shapes(op, big);
+        for (int i = 0; i < 2 && !r->error; i++)
+            run_shape(r, &big[i], 1, NULL);
+    }
+}
+
+int verify_run(const verify_options *o, verify_counts *per_target, verify_counts *total)
+{
+    runner r = {o, per_target, total, 0, 0, 0x5eed0000ull, -1, 0};
+    memset(per_target, 0, o->target_count * sizeof *per_target);
+    memset(total, 0, sizeof *total);
+    for (int op = 0; op < CHANMUL_OP_COUNT && !r.error; op++) {
+        if (o->op >= 0 && o->op != op)
+            continue;
+        if (o->have_shape) {
+            static const int zero_offsets[3] = {0, 0, 0};
+            chanmul_problem p = o->shape;
+            p.op = (chanmul_op)op;
+            run_shape(&r, &p, 0, o->have_offsets ? NULL : zero_offsets);
+        } else {
+            run_op_matrix(&r, (chanmul_op)op);
+        }
     }
     return r.error;
 }

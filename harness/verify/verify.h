@@ -29,7 +29,7 @@ typedef struct verify_target {
     const char *plugin_path;
 } verify_target;
 
-/* One case: problem, thread count, placement of the buffers, data. */
+/* One case: problem (with its op), thread count, placement of the buffers, data. */
 typedef struct verify_case {
     chanmul_problem p;
     int threads;
@@ -47,6 +47,7 @@ typedef struct verify_counts {
 typedef struct verify_options {
     const verify_target *targets;
     size_t target_count;
+    int op;                  /* a chanmul_op, or -1: every op */
     int have_shape;          /* 0: the full shape matrix */
     chanmul_problem shape;   /* logical NxHxWxC when have_shape */
     int layout;              /* -1 both, else a chanmul_layout */
@@ -58,10 +59,17 @@ typedef struct verify_options {
     int offsets[3];          /* x, s, y */
     int in_place;            /* -1 both, 0 or 1 */
     int include_large;       /* shapes larger than the last-level cache */
+    int random_shapes;       /* shapes of the random-shape pass, per op */
+    unsigned long long shape_seed; /* its seed (printed by the CLI) */
     int max_reports;         /* failures described in full (the rest are counted) */
     int quiet;               /* no per-implementation summary */
     FILE *out;
 } verify_options;
+
+/* The random-shape pass's defaults: how many shapes per op, and the seed (a
+ * fixed one, so that a run is repeatable; --shape-seed draws others). */
+#define VERIFY_RANDOM_SHAPES 24
+#define VERIFY_SHAPE_SEED 20261202ull
 
 void verify_options_init(verify_options *o);
 

@@ -1,12 +1,18 @@
 /*
  * eigen: the peer Eigen 3 behind chanmul's kernel signature, written the way an
- * Eigen user writes a channel scale: a row-wise broadcast over a mapped array.
- * NHWC maps x as a row-major (N*H*W) x C array; NCHW maps each sample as a
- * column-major (H*W) x C array (column c is channel c's plane). In both,
- * y = x.rowwise() * s with s a 1 x C row. Aliasing y == x is safe: every
- * coefficient of y depends only on the same coefficient of x.
+ * Eigen user writes a broadcast multiply: a row- or column-wise broadcast over
+ * a mapped array. Each sample of x is mapped as an (H*W) x C array: row-major
+ * for NHWC (row p is position p's channels), column-major for NCHW (column c
+ * is channel c's plane). Then, in both layouts,
+ *   scale     y = x.rowwise() * s                   (s a 1 x C row)
+ *   scale_nc  y = x.rowwise() * s, per sample n     (the row s + n*C)
+ *   gate      y = x.colwise() * g, per sample n     (the column g + n*H*W)
+ * In NHWC the samples are consecutive rows of one row-major (N*H*W) x C array,
+ * so scale (one row for all) and gate (g is one N*H*W column) map all of x at
+ * once; only scale_nc and NCHW need the loop over samples. Aliasing y == x is
+ * safe: every coefficient of y depends only on the same coefficient of x.
  *
- * C++ only because Eigen is; the kernel has C linkage. Eigen's array
+ * C++ only because Eigen is; the kernels have C linkage. Eigen's array
  * expressions run on one thread (only its matrix products use OpenMP), so the
  * thread count is ignored: the registry row says threaded 0.
  */
@@ -21,15 +27,51 @@ namespace {
 
 using RowMajorArray = Eigen::Array<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using ColMajorArray = Eigen::Array<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor>;
-using ScaleRow = Eigen::Array<float, 1, Eigen::Dynamic>;
+using FactorRow = Eigen::Array<float, 1, Eigen::Dynamic>;
+using FactorColumn = Eigen::Array<float, Eigen::Dynamic, 1>;
+
+/* Which axis of the (positions x channels) array the factor runs along. */
+enum class Broadcast {
+    PerChannel, /* one factor per column (channel): x.rowwise() * f, f has cols entries */
+    PerPosition /* one factor per row (position): x.colwise() * f, f has rows entries */
+};
 
 template <typename ArrayType>
-void scale_rows(const float *x, const float *s, float *y, Eigen::Index rows, Eigen::Index cols)
+void multiply_block(const float *x, const float *factor, float *y, Eigen::Index rows,
+                    Eigen::Index cols, Broadcast broadcast)
 {
     Eigen::Map<const ArrayType> in(x, rows, cols);
     Eigen::Map<ArrayType> out(y, rows, cols);
-    Eigen::Map<const ScaleRow> scale(s, cols);
-    out = in.rowwise() * scale;
+    if (broadcast == Broadcast::PerChannel)
+        out = in.rowwise() * Eigen::Map<const FactorRow>(factor, cols);
+    else
+        out = in.colwise() * Eigen::Map<const FactorColumn>(factor, rows);
+}
+
+/* The three ops: y = x * f broadcast as `broadcast`, sample n taking its
+ * factors from f + n * factor_stride (0: every sample shares them). */
+int multiply_eigen(const chanmul_problem *p, const float *x, const float *factor, float *y,
+                   Broadcast broadcast, size_t factor_stride)
+{
+    const size_t positions = p->h * p->w, sample = positions * p->c;
+    const Eigen::Index c = (Eigen::Index)p->c;
+    if (p->layout == CHANMUL_NHWC) {
+        /* Shared factors (stride 0) or per-position ones (whose per-sample
+         * planes lie end to end) broadcast over all N*H*W rows as one array. */
+        if (factor_stride == 0 || broadcast == Broadcast::PerPosition) {
+            multiply_block<RowMajorArray>(x, factor, y, (Eigen::Index)(p->n * positions), c,
+                                          broadcast);
+            return CHANMUL_OK;
+        }
+        for (size_t n = 0; n < p->n; n++)
+            multiply_block<RowMajorArray>(x + n * sample, factor + n * factor_stride,
+                                          y + n * sample, (Eigen::Index)positions, c, broadcast);
+        return CHANMUL_OK;
+    }
+    for (size_t n = 0; n < p->n; n++)
+        multiply_block<ColMajorArray>(x + n * sample, factor + n * factor_stride, y + n * sample,
+                                      (Eigen::Index)positions, c, broadcast);
+    return CHANMUL_OK;
 }
 
 } // namespace
@@ -42,18 +84,20 @@ extern "C" int chanmul_available_eigen(const char **why)
 
 extern "C" int chanmul_scale_eigen(const chanmul_desc *d, const chanmul_tensors *t, int threads)
 {
-    const chanmul_problem *p = &d->p;
-    const float *x = t->in[0], *s = t->in[1];
-    float *y = t->out[0];
     (void)threads;
-    const Eigen::Index c = (Eigen::Index)p->c;
-    if (p->layout == CHANMUL_NHWC) {
-        scale_rows<RowMajorArray>(x, s, y, (Eigen::Index)(p->n * p->h * p->w), c);
-        return CHANMUL_OK;
-    }
-    const size_t sample = p->h * p->w * p->c;
-    for (size_t n = 0; n < p->n; n++)
-        scale_rows<ColMajorArray>(x + n * sample, s, y + n * sample,
-                                  (Eigen::Index)(p->h * p->w), c);
-    return CHANMUL_OK;
+    return multiply_eigen(&d->p, t->in[0], t->in[1], t->out[0], Broadcast::PerChannel, 0);
+}
+
+extern "C" int chanmul_scale_nc_eigen(const chanmul_desc *d, const chanmul_tensors *t,
+                                      int threads)
+{
+    (void)threads;
+    return multiply_eigen(&d->p, t->in[0], t->in[1], t->out[0], Broadcast::PerChannel, d->p.c);
+}
+
+extern "C" int chanmul_gate_eigen(const chanmul_desc *d, const chanmul_tensors *t, int threads)
+{
+    (void)threads;
+    return multiply_eigen(&d->p, t->in[0], t->in[1], t->out[0], Broadcast::PerPosition,
+                          d->p.h * d->p.w);
 }

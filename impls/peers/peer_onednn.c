@@ -1,15 +1,21 @@
 /*
  * onednn: the peer oneDNN (libdnnl) behind chanmul's kernel signature. One
  * binary primitive, dnnl_binary_mul, with src0 = x (N,C,H,W logical dims in
- * format tag nhwc or nchw), src1 = s as {1,C,1,1} (channel broadcast) and
- * dst = y; in place is dst and src0 on the same buffer, which binary allows.
+ * format tag nhwc or nchw), src1 = the factor broadcast by oneDNN and dst = y;
+ * in place is dst and src0 on the same buffer, which binary allows. The ops
+ * differ only in src1's dims, every one a plain broadcast oneDNN supports:
+ *   scale     s as {1,C,1,1}  (one factor per channel)
+ *   scale_nc  s as {N,C,1,1}  (one per sample and channel)
+ *   gate      g as {N,1,H,W}  (one per position, shared by the channels)
+ * src1 takes the same format tag as x: with its unit dims, nhwc and nchw both
+ * give it the dense row-major strides of chanmul's s (N x C) and g (N x H x W).
  *
  * Creating a primitive costs far more than running it, so the engine and
  * stream live for the process and a single-entry cache keeps the primitive and
- * its three memory objects for the last (layout, n, h, w, c, threads); memory
- * objects get the call's pointers by dnnl_memory_set_data_handle. benchdnn
- * likewise times execution only. One mutex serialises calls: the cached
- * memory objects are shared state, and a single entry never grows.
+ * its three memory objects for the last (op, layout, n, h, w, c, threads);
+ * memory objects get the call's pointers by dnnl_memory_set_data_handle.
+ * benchdnn likewise times execution only. One mutex serialises calls: the
+ * cached memory objects are shared state, and a single entry never grows.
  *
  * Threads: this Debian build of oneDNN runs on OpenMP (DNNL_CPU_RUNTIME_OMP,
  * GNU libgomp, the runtime chanmul uses), and its parallel regions take
@@ -24,6 +30,7 @@
 #include <pthread.h>
 
 typedef struct onednn_key {
+    chanmul_op op;
     chanmul_layout layout;
     size_t n, h, w, c;
     int threads;
@@ -49,8 +56,8 @@ int chanmul_available_onednn(const char **why)
 
 static int key_equal(const onednn_key *a, const onednn_key *b)
 {
-    return a->layout == b->layout && a->n == b->n && a->h == b->h && a->w == b->w &&
-           a->c == b->c && a->threads == b->threads;
+    return a->op == b->op && a->layout == b->layout && a->n == b->n && a->h == b->h &&
+           a->w == b->w && a->c == b->c && a->threads == b->threads;
 }
 
 static void drop_entry(onednn_state *st)
@@ -75,28 +82,48 @@ static int open_engine(onednn_state *st)
     return 0;
 }
 
+/* src1's logical dims (N,C,H,W order, as x's) for key's op: the factor with a
+ * 1 on every axis it is broadcast along. */
+static void factor_dims_of(const onednn_key *key, dnnl_dims_t dims)
+{
+    dnnl_dim_t n = (dnnl_dim_t)key->n, c = (dnnl_dim_t)key->c;
+    dnnl_dim_t h = (dnnl_dim_t)key->h, w = (dnnl_dim_t)key->w;
+    switch (key->op) {
+    case CHANMUL_OP_SCALE_NC:
+        dims[0] = n, dims[1] = c, dims[2] = 1, dims[3] = 1;
+        break;
+    case CHANMUL_OP_GATE:
+        dims[0] = n, dims[1] = 1, dims[2] = h, dims[3] = w;
+        break;
+    default: /* CHANMUL_OP_SCALE; the registry gives this peer no other op */
+        dims[0] = 1, dims[1] = c, dims[2] = 1, dims[3] = 1;
+        break;
+    }
+}
+
 /* Builds the primitive and memory objects for key; on failure the entry stays empty. */
 static int build_entry(onednn_state *st, const onednn_key *key)
 {
     dnnl_format_tag_t tag = key->layout == CHANMUL_NHWC ? dnnl_nhwc : dnnl_nchw;
     dnnl_dims_t x_dims = {(dnnl_dim_t)key->n, (dnnl_dim_t)key->c, (dnnl_dim_t)key->h,
                           (dnnl_dim_t)key->w};
-    dnnl_dims_t s_dims = {1, (dnnl_dim_t)key->c, 1, 1};
-    dnnl_memory_desc_t x_md, s_md;
+    dnnl_dims_t factor_dims;
+    dnnl_memory_desc_t x_md, factor_md;
     dnnl_binary_desc_t desc;
     dnnl_primitive_desc_t pd = NULL;
     int err = CHANMUL_EPEER;
 
+    factor_dims_of(key, factor_dims);
     if (dnnl_memory_desc_init_by_tag(&x_md, 4, x_dims, dnnl_f32, tag) != dnnl_success ||
-        dnnl_memory_desc_init_by_tag(&s_md, 4, s_dims, dnnl_f32, tag) != dnnl_success ||
-        dnnl_binary_desc_init(&desc, dnnl_binary_mul, &x_md, &s_md, &x_md) != dnnl_success)
+        dnnl_memory_desc_init_by_tag(&factor_md, 4, factor_dims, dnnl_f32, tag) != dnnl_success ||
+        dnnl_binary_desc_init(&desc, dnnl_binary_mul, &x_md, &factor_md, &x_md) != dnnl_success)
         return CHANMUL_EPEER;
     if (dnnl_primitive_desc_create(&pd, &desc, NULL, st->engine, NULL) != dnnl_success)
         return CHANMUL_EPEER;
     if (dnnl_primitive_create(&st->primitive, pd) != dnnl_success)
         goto out_pd;
     if (dnnl_memory_create(&st->src0, &x_md, st->engine, DNNL_MEMORY_NONE) != dnnl_success ||
-        dnnl_memory_create(&st->src1, &s_md, st->engine, DNNL_MEMORY_NONE) != dnnl_success ||
+        dnnl_memory_create(&st->src1, &factor_md, st->engine, DNNL_MEMORY_NONE) != dnnl_success ||
         dnnl_memory_create(&st->dst, &x_md, st->engine, DNNL_MEMORY_NONE) != dnnl_success)
         goto out_entry;
     st->key = *key;
@@ -112,7 +139,7 @@ out_pd:
 
 /* Runs the cached primitive on the call's buffers; the lock is held. */
 static int execute_locked(onednn_state *st, const onednn_key *key, const float *x,
-                          const float *s, float *y)
+                          const float *factor, float *y)
 {
     int err = open_engine(st);
     if (err)
@@ -123,7 +150,7 @@ static int execute_locked(onednn_state *st, const onednn_key *key, const float *
         return err;
     /* oneDNN only reads sources: dropping const here is safe. */
     if (dnnl_memory_set_data_handle(st->src0, (void *)x) != dnnl_success ||
-        dnnl_memory_set_data_handle(st->src1, (void *)s) != dnnl_success ||
+        dnnl_memory_set_data_handle(st->src1, (void *)factor) != dnnl_success ||
         dnnl_memory_set_data_handle(st->dst, y) != dnnl_success)
         return CHANMUL_EPEER;
     dnnl_exec_arg_t args[3] = {
@@ -134,17 +161,33 @@ static int execute_locked(onednn_state *st, const onednn_key *key, const float *
     return 0;
 }
 
-int chanmul_scale_onednn(const chanmul_desc *d, const chanmul_tensors *t, int threads)
+/* Every op of this peer: the op is part of the key, so one entry point serves all. */
+static int multiply_onednn(const chanmul_desc *d, const chanmul_tensors *t, int threads)
 {
     const chanmul_problem *p = &d->p;
-    const float *x = t->in[0], *s = t->in[1];
+    const float *x = t->in[0], *factor = t->in[1];
     float *y = t->out[0];
-    onednn_key key = {p->layout, p->n, p->h, p->w, p->c, chanmul_resolve_threads(threads)};
+    onednn_key key = {p->op, p->layout, p->n, p->h, p->w, p->c, chanmul_resolve_threads(threads)};
     pthread_mutex_lock(&state_lock);
     int saved_threads = omp_get_max_threads();
     omp_set_num_threads(key.threads);
-    int err = execute_locked(&state, &key, x, s, y);
+    int err = execute_locked(&state, &key, x, factor, y);
     omp_set_num_threads(saved_threads);
     pthread_mutex_unlock(&state_lock);
     return err;
+}
+
+int chanmul_scale_onednn(const chanmul_desc *d, const chanmul_tensors *t, int threads)
+{
+    return multiply_onednn(d, t, threads);
+}
+
+int chanmul_scale_nc_onednn(const chanmul_desc *d, const chanmul_tensors *t, int threads)
+{
+    return multiply_onednn(d, t, threads);
+}
+
+int chanmul_gate_onednn(const chanmul_desc *d, const chanmul_tensors *t, int threads)
+{
+    return multiply_onednn(d, t, threads);
 }

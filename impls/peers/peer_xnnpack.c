@@ -1,8 +1,14 @@
 /*
  * xnnpack: the peer XNNPACK behind chanmul's kernel signature. One multiply
  * operator (xnn_create_multiply_nd_f32 / xnn_setup_multiply_nd_f32 /
- * xnn_run_operator) with NumPy-style broadcast shapes: NHWC multiplies
- * {N,H,W,C} by {C}, NCHW multiplies {N,C,H,W} by {C,1,1}. The output range is
+ * xnn_run_operator) with NumPy-style broadcast shapes; the ops differ only in
+ * the two shapes the setup is given (multiply_shapes_of):
+ *             NHWC                      NCHW
+ *   scale     {N,H,W,C} * {C}           {N,C,H,W} * {C,1,1}
+ *   scale_nc  {N,H*W,C} * {N,1,C}       {N,C,H*W} * {N,C,1}
+ *   gate      {N,H*W,C} * {N,H*W,1}     {N,C,H*W} * {N,1,H*W}
+ * H and W are one axis wherever the factor treats them alike (XNNPACK merges
+ * such axes itself; folding them only keeps the shapes short). The output range is
  * (-inf, +inf), the widest XNNPACK accepts, so no finite value is clamped.
  *
  * The operator is not bound to a shape (setup binds shape and pointers, and
@@ -32,6 +38,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <pthreadpool.h>
+#include <string.h>
 #include <xnnpack.h>
 
 /* Pools kept, most recently used first: enough for a caller that cycles a few
@@ -95,12 +102,51 @@ static int use_pool(xnnpack_state *st, int threads, pthreadpool_t *pool)
     return 0;
 }
 
-static int run_locked(xnnpack_state *st, const chanmul_problem *p, const float *x,
-                      const float *s, float *y, int threads)
+/* The NumPy shapes of x and the factor for one problem (at most 4 dims each). */
+typedef struct multiply_shapes {
+    size_t x_rank, factor_rank;
+    size_t x[4], factor[4];
+} multiply_shapes;
+
+static void set_shapes(multiply_shapes *m, size_t x_rank, const size_t *x, size_t factor_rank,
+                       const size_t *factor)
 {
-    size_t nhwc_x[4] = {p->n, p->h, p->w, p->c}, nhwc_s[1] = {p->c};
-    size_t nchw_x[4] = {p->n, p->c, p->h, p->w}, nchw_s[3] = {p->c, 1, 1};
-    int nhwc = p->layout == CHANMUL_NHWC;
+    m->x_rank = x_rank;
+    m->factor_rank = factor_rank;
+    memcpy(m->x, x, x_rank * sizeof *x);
+    memcpy(m->factor, factor, factor_rank * sizeof *factor);
+}
+
+static void multiply_shapes_of(const chanmul_problem *p, multiply_shapes *m)
+{
+    const size_t n = p->n, h = p->h, w = p->w, c = p->c, plane = h * w;
+    const int nhwc = p->layout == CHANMUL_NHWC;
+    switch (p->op) {
+    case CHANMUL_OP_SCALE_NC:
+        if (nhwc)
+            set_shapes(m, 3, (size_t[]){n, plane, c}, 3, (size_t[]){n, 1, c});
+        else
+            set_shapes(m, 3, (size_t[]){n, c, plane}, 3, (size_t[]){n, c, 1});
+        break;
+    case CHANMUL_OP_GATE:
+        if (nhwc)
+            set_shapes(m, 3, (size_t[]){n, plane, c}, 3, (size_t[]){n, plane, 1});
+        else
+            set_shapes(m, 3, (size_t[]){n, c, plane}, 3, (size_t[]){n, 1, plane});
+        break;
+    default: /* CHANMUL_OP_SCALE; the registry gives this peer no other op */
+        if (nhwc)
+            set_shapes(m, 4, (size_t[]){n, h, w, c}, 1, (size_t[]){c});
+        else
+            set_shapes(m, 4, (size_t[]){n, c, h, w}, 3, (size_t[]){c, 1, 1});
+        break;
+    }
+}
+
+static int run_locked(xnnpack_state *st, const chanmul_problem *p, const float *x,
+                      const float *factor, float *y, int threads)
+{
+    multiply_shapes shapes;
     pthreadpool_t pool;
     int err;
 
@@ -110,21 +156,37 @@ static int run_locked(xnnpack_state *st, const chanmul_problem *p, const float *
         return CHANMUL_EPEER;
     if ((err = use_pool(st, threads, &pool)))
         return err;
-    if (xnn_setup_multiply_nd_f32(st->op, 4, nhwc ? nhwc_x : nchw_x, nhwc ? 1 : 3,
-                                  nhwc ? nhwc_s : nchw_s, x, s, y, pool) != xnn_status_success)
+    multiply_shapes_of(p, &shapes);
+    if (xnn_setup_multiply_nd_f32(st->op, shapes.x_rank, shapes.x, shapes.factor_rank,
+                                  shapes.factor, x, factor, y, pool) != xnn_status_success)
         return CHANMUL_EPEER;
     if (xnn_run_operator(st->op, pool) != xnn_status_success)
         return CHANMUL_EPEER;
     return 0;
 }
 
-int chanmul_scale_xnnpack(const chanmul_desc *d, const chanmul_tensors *t, int threads)
+/* Every op of this peer: the shapes come from the problem's op. */
+static int multiply_xnnpack(const chanmul_desc *d, const chanmul_tensors *t, int threads)
 {
-    const chanmul_problem *p = &d->p;
-    const float *x = t->in[0], *s = t->in[1];
+    const float *x = t->in[0], *factor = t->in[1];
     float *y = t->out[0];
     pthread_mutex_lock(&state_lock);
-    int err = run_locked(&state, p, x, s, y, chanmul_resolve_threads(threads));
+    int err = run_locked(&state, &d->p, x, factor, y, chanmul_resolve_threads(threads));
     pthread_mutex_unlock(&state_lock);
     return err;
+}
+
+int chanmul_scale_xnnpack(const chanmul_desc *d, const chanmul_tensors *t, int threads)
+{
+    return multiply_xnnpack(d, t, threads);
+}
+
+int chanmul_scale_nc_xnnpack(const chanmul_desc *d, const chanmul_tensors *t, int threads)
+{
+    return multiply_xnnpack(d, t, threads);
+}
+
+int chanmul_gate_xnnpack(const chanmul_desc *d, const chanmul_tensors *t, int threads)
+{
+    return multiply_xnnpack(d, t, threads);
 }

@@ -39,7 +39,13 @@ function(chanmul_peer name macro found source reason)
   else()
     set(PEER ${name})
     set(REASON "${reason}")
-    # one stub per op of the peer's registry row
+    # One stub per op of the peer's registry row. The stub follows the row, so
+    # editing registry.inc must re-run cmake: otherwise a build dir configured
+    # before an op was added to the row keeps the old stub and the link fails
+    # on the new kernel's missing symbol (tests/ declares the same dependency,
+    # but only when the tests are built).
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+                 ${CMAKE_CURRENT_LIST_DIR}/../registry.inc)
     file(READ ${CMAKE_CURRENT_LIST_DIR}/../registry.inc registry_text)
     string(REGEX MATCH "CHANMUL_IMPL\\(${name}, *PEER, *\\(([a-z0-9_, ]+)\\)" row "${registry_text}")
     string(REPLACE "," ";" peer_ops "${CMAKE_MATCH_1}")
