@@ -42,7 +42,8 @@
 #define MAX_LISTED 20 /* rows listed under a failed target */
 
 typedef struct machine {
-    rp_file f;
+    rp_file f;               /* the channel scale (and the baselines) */
+    rp_file forms[CHANMUL_OP_COUNT]; /* each other op's view of the same file (not the scale's) */
     char name[160];          /* "M1 (zen5-dev)" or just the host for one file */
     rp_plot plots[RP_PLOT_COUNT];
     targets_result targets;  /* evaluated before anything is written: the summary quotes them */
@@ -56,6 +57,7 @@ typedef struct report {
     rp_plotter plotter;
     const char *baseline_path;  /* --baseline, or NULL */
     rp_file baseline;
+    rp_file first_all_ops;      /* the first results file, every op */
     cmp_result changes;         /* the baseline against the first results file */
     int have_changes;
 } report;
@@ -781,18 +783,20 @@ static void section_winners(FILE *o, report *r)
 
 /* ---- section 4: throughput tables ----------------------------------------------- */
 
-static void section_tables(FILE *o, report *r)
+/* 1 when site s has a kernel's point (timed or failed), not only baselines. */
+static int site_has_kernel(const rp_file *f, const rp_site *s)
 {
-    heading(o, 2, "4. Throughput tables");
-    fputs("Median GB/s (10^9 bytes/s) and, in brackets, the ratio to memcpy at the same layout, "
-          "shape and thread count in the same run. Bold: the fastest at that shape. FAIL: failed "
-          "verification, never timed; -: not measured.\n",
-          o);
-    for (int k = 0; k < r->nm; k++) {
-        const machine *m = &r->m[k];
-        const rp_file *f = &m->f;
-        int level = machine_heading(o, r, m, 3);
-        /* one table per layout and thread count, in site order */
+    for (size_t k = s->first; k < s->first + s->count; k++)
+        if (rp_is_kernel(f, &f->points[k]))
+            return 1;
+    return 0;
+}
+
+/* One throughput table per layout and thread count of f, in site order, its
+ * headings at level; kernel_sites_only leaves out the shapes where only the
+ * baselines ran (another op's shapes, in one op's view). */
+static void throughput_tables(FILE *o, const rp_file *f, int level, int kernel_sites_only)
+{
         for (size_t i = 0; i < f->nsites;) {
             const char *layout = f->sites[i].layout;
             size_t end = rp_layout_end(f, i);
@@ -824,7 +828,7 @@ static void section_tables(FILE *o, report *r)
                 fputc('\n', o);
                 for (size_t q = i; q < end; q++) {
                     const rp_site *s = &f->sites[q];
-                    if (s->threads != threads[t])
+                    if (s->threads != threads[t] || (kernel_sites_only && !site_has_kernel(f, s)))
                         continue;
                     char shape[64], ws[32], g[32], p[32];
                     const rp_point *win = rp_best(f, s, NULL, NULL);
@@ -849,7 +853,64 @@ static void section_tables(FILE *o, report *r)
             }
             i = end;
         }
+}
+
+#define THROUGHPUT_LEGEND                                                                        \
+    "Median GB/s (10^9 bytes/s) and, in brackets, the ratio to memcpy at the same layout, "      \
+    "shape and thread count in the same run. Bold: the fastest at that shape. FAIL: failed "     \
+    "verification, never timed; -: not measured.\n"
+
+static void section_tables(FILE *o, report *r)
+{
+    heading(o, 2, "4. Throughput tables");
+    fputs(THROUGHPUT_LEGEND, o);
+    for (int k = 0; k < r->nm; k++) {
+        const machine *m = &r->m[k];
+        throughput_tables(o, &m->f, machine_heading(o, r, m, 3), 0);
     }
+}
+
+/* ---- section 8: the other forms --------------------------------------------------- */
+
+static int has_kernel_points(const rp_file *f)
+{
+    for (size_t i = 0; i < f->npoints; i++)
+        if (rp_is_kernel(f, &f->points[i]))
+            return 1;
+    return 0;
+}
+
+/* The forms beside the channel scale (per-sample scale, spatial gate, ...):
+ * the same tables, from each op's own view of the results. */
+static void section_other_forms(FILE *o, report *r)
+{
+    heading(o, 2, "8. Other forms");
+    fputs("The other broadcast forms of the family, timed at a few sizes in the same runs. The bytes "
+          "counted are every operand once (x, the factor, y); the ratio to memcpy compares with a "
+          "copy of x to y timed right after each repetition. " THROUGHPUT_LEGEND "\n", o);
+    int any = 0;
+    for (int op = 0; op < CHANMUL_OP_COUNT; op++) {
+        if (op == CHANMUL_OP_SCALE)
+            continue;
+        const chanmul_op_info *info = chanmul_op_info_of((chanmul_op)op);
+        int shown = 0;
+        for (int k = 0; k < r->nm; k++) {
+            const machine *m = &r->m[k];
+            if (!m->forms[op].json || !has_kernel_points(&m->forms[op]))
+                continue;
+            if (!shown)
+                heading(o, 3, "%s: `%s`", info->name, info->formula);
+            shown = any = 1;
+            int level = 4;
+            if (r->nm > 1) {
+                heading(o, 4, "%s", m->name);
+                level = 5;
+            }
+            throughput_tables(o, &m->forms[op], level, 1);
+        }
+    }
+    if (!any)
+        fputs("These results hold no other form (`chanmul sweep` times them unless `--op scale`).\n\n", o);
 }
 
 /* ---- section 5: targets --------------------------------------------------------- */
@@ -1215,7 +1276,7 @@ static void section_changes(FILE *o, report *r)
 {
     if (!r->have_changes)
         return;
-    heading(o, 2, "8. Changes since the baseline");
+    heading(o, 2, "9. Changes since the baseline");
     fputs("The verdicts of ", o);
     char cmd[2048] = "chanmul compare";
     shell_word_append(cmd, sizeof cmd, r->baseline_path);
@@ -1257,6 +1318,7 @@ static int write_report(report *r, char **text, size_t *len)
     section_targets(o, r);
     section_plots(o, r);
     section_reproduce(o, r);
+    section_other_forms(o, r);
     section_changes(o, r);
     return fclose(o) == 0 ? 0 : -1;
 }
@@ -1366,11 +1428,17 @@ int cmd_report(int argc, char **argv)
     int status = EXIT_USAGE;
     for (int k = 0; k < nfiles; k++) {
         char err[1024];
-        if (rp_load(files[k], &r.m[k].f, err, sizeof err) != 0) {
+        if (rp_load_op(files[k], "scale", &r.m[k].f, err, sizeof err) != 0) {
             fprintf(stderr, "chanmul report: %s\n", err);
             goto out;
         }
         r.nm = k + 1;
+        for (int op = 0; op < CHANMUL_OP_COUNT; op++)
+            if (op != CHANMUL_OP_SCALE && r.m[k].f.other_op_rows &&
+                rp_load_op(files[k], chanmul_op_name((chanmul_op)op), &r.m[k].forms[op], err, sizeof err) != 0) {
+                fprintf(stderr, "chanmul report: %s\n", err);
+                goto out;
+            }
         machine *m = &r.m[k];
         char host[128];
         snprintf(m->f.tag, sizeof m->f.tag, "M%d", k + 1);
@@ -1386,11 +1454,13 @@ int cmd_report(int argc, char **argv)
         cmp_options opt;
         cmp_options_init(&opt);
         r.baseline_path = baseline;
-        if (rp_load(baseline, &r.baseline, err, sizeof err) != 0) {
+        /* every op on both sides: compare sees what `chanmul compare` sees */
+        if (rp_load(baseline, &r.baseline, err, sizeof err) != 0 ||
+            rp_load(files[0], &r.first_all_ops, err, sizeof err) != 0) {
             fprintf(stderr, "chanmul report: %s\n", err);
             goto out;
         }
-        if (cmp_compare(&r.baseline, 1, &r.m[0].f, 1, &opt, &r.changes, err, sizeof err) != 0) {
+        if (cmp_compare(&r.baseline, 1, &r.first_all_ops, 1, &opt, &r.changes, err, sizeof err) != 0) {
             fprintf(stderr, "chanmul report: --baseline: %s\n", err);
             goto out;
         }
@@ -1459,7 +1529,12 @@ out:
     for (int k = 0; k < r.nm; k++) {
         targets_free(&r.m[k].targets);
         rp_free(&r.m[k].f);
+        for (int op = 0; op < CHANMUL_OP_COUNT; op++)
+            if (r.m[k].forms[op].json)
+                rp_free(&r.m[k].forms[op]);
     }
+    if (r.first_all_ops.json)
+        rp_free(&r.first_all_ops);
     if (r.have_changes)
         cmp_free(&r.changes);
     if (r.baseline_path && r.baseline.json)

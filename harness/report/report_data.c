@@ -349,17 +349,39 @@ static int is_baseline_op(const char *op)
     return strcmp(op, "memcpy") == 0 || strcmp(op, "stream_scale") == 0;
 }
 
+/* Bytes a benchmark moves: the op's facts (every operand once); a baseline
+ * copies x to y and reads the C floats the channel scale would. */
+static double working_set(const char *op, size_t n, size_t h, size_t w, size_t c)
+{
+    chanmul_problem p = {CHANMUL_OP_SCALE, CHANMUL_NHWC, n, h, w, c};
+    chanmul_desc d;
+    if (!is_baseline_op(op) && chanmul_op_parse(op, &p.op) != 0)
+        p.op = CHANMUL_OP_SCALE; /* an op this build does not know: as the channel scale */
+    if (chanmul_desc_init(&d, &p) != 0)
+        return NAN;
+    return chanmul_desc_bytes(&d);
+}
+
 /* The column a point belongs to: the implementation for the channel scale,
  * the op for a baseline, op:impl for any other operation. */
-static char *series_name(const raw_row *r)
+static char *series_name(const rp_file *f, const raw_row *r)
 {
     if (is_baseline_op(r->op))
         return xstrdup(r->op);
-    if (strcmp(r->op, "scale") == 0)
+    if (strcmp(r->op, f->op ? f->op : "scale") == 0)
         return xstrdup(r->impl);
     char buf[256];
     snprintf(buf, sizeof buf, "%s:%s", r->op, r->impl);
     return xstrdup(buf);
+}
+
+static void raw_row_free(raw_row *r)
+{
+    free(r->key);
+    free(r->op);
+    free(r->layout);
+    free(r->impl);
+    memset(r, 0, sizeof *r);
 }
 
 static int cmp_raw(const void *a, const void *b)
@@ -525,7 +547,7 @@ static void reduce(rp_file *f, raw_row *rows, size_t nrows)
         p->impl = xstrdup(rows[i].impl);
         p->n = rows[i].n, p->h = rows[i].h, p->w = rows[i].w, p->c = rows[i].c;
         p->threads = rows[i].threads;
-        p->ws = 8.0 * (double)p->n * (double)p->h * (double)p->w * (double)p->c + 4.0 * (double)p->c;
+        p->ws = working_set(p->op, p->n, p->h, p->w, p->c);
         p->bps = p->ratio = p->cv = NAN;
         double med_bps = NAN, med_ratio = NAN;
         size_t nb = 0, nr = 0, nt = 0;
@@ -596,7 +618,7 @@ static void organise(rp_file *f)
     for (size_t i = 0; i < f->npoints; i++) {
         rp_point *p = &f->points[i];
         raw_row r = {.op = p->op, .impl = p->impl};
-        names[i] = series_name(&r);
+        names[i] = series_name(f, &r);
         size_t k;
         for (k = 0; k < f->nseries; k++)
             if (strcmp(f->series[k].name, names[i]) == 0)
@@ -663,8 +685,14 @@ static void organise(rp_file *f)
 
 int rp_load(const char *path, rp_file *f, char *err, size_t errlen)
 {
+    return rp_load_op(path, NULL, f, err, errlen);
+}
+
+int rp_load_op(const char *path, const char *op, rp_file *f, char *err, size_t errlen)
+{
     memset(f, 0, sizeof *f);
     f->path = path;
+    f->op = op;
     size_t len;
     char *text = read_file(path, &len, err, errlen);
     if (!text)
@@ -734,6 +762,11 @@ int rp_load(const char *path, rp_file *f, char *err, size_t errlen)
             f->ignored++;
             continue;
         }
+        if (op && !is_baseline_op(r->op) && strcmp(r->op, op) != 0) {
+            raw_row_free(r); /* another op's row: this view holds one op (and the baselines) */
+            f->other_op_rows++;
+            continue;
+        }
         used++;
         r->type = !aggregate ? ROW_ITERATION
                   : !agg     ? ROW_OTHER
@@ -751,20 +784,15 @@ int rp_load(const char *path, rp_file *f, char *err, size_t errlen)
         double unit = time_unit_seconds(string(b, "time_unit"));
         r->real_time = r->type == ROW_CV ? NAN : number(b, "real_time") * unit;
         if (!isfinite(r->bps) && r->type != ROW_CV && r->real_time > 0) {
-            /* No counter: 8 bytes per element + 4 per channel, per real second. */
-            double ws = 8.0 * (double)r->n * (double)r->h * (double)r->w * (double)r->c + 4.0 * (double)r->c;
-            r->bps = ws / r->real_time;
+            /* No counter: the bytes the op moves, per real second. */
+            r->bps = working_set(r->op, r->n, r->h, r->w, r->c) / r->real_time;
         }
     }
     qsort(rows, used, sizeof *rows, cmp_raw);
     reduce(f, rows, used);
     organise(f);
-    for (size_t i = 0; i < used; i++) {
-        free(rows[i].key);
-        free(rows[i].op);
-        free(rows[i].layout);
-        free(rows[i].impl);
-    }
+    for (size_t i = 0; i < used; i++)
+        raw_row_free(&rows[i]);
     free(rows);
 
     f->l1d = context_number(f, "l1d_bytes");

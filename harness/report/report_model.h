@@ -67,6 +67,8 @@ typedef struct rp_verify {
 
 typedef struct rp_file {
     const char *path;
+    const char *op;        /* the one op this view holds (with the baselines), or NULL: every op */
+    size_t other_op_rows;  /* rows of other ops, left out of this view */
     char tag[16];          /* "M1", "M2", ... in command-line order */
     void *json;            /* the cJSON tree; owns the context strings */
     double l1d, l2, l3;    /* bytes per instance; 0 when unknown */
@@ -85,7 +87,11 @@ typedef struct rp_file {
 
 /* Loads and reduces one results file. Returns 0, or -1 with a message that
  * names the file in err. */
+/* Reads a results file: every op (rp_load; the other ops' series are named
+ * op:impl), or one op and the baselines (rp_load_op; its series named by the
+ * implementation). */
 int rp_load(const char *path, rp_file *f, char *err, size_t errlen);
+int rp_load_op(const char *path, const char *op, rp_file *f, char *err, size_t errlen);
 void rp_free(rp_file *f);
 
 /* A context value as text (strings as they are, numbers and booleans
