@@ -516,8 +516,8 @@ static void register_items(void)
                          : it->what == BENCH_STREAM_SCALE ? "stream_scale"
                                                           : chanmul_op_name(g->d.p.op);
         const char *impl = it->what == BENCH_KERNEL ? it->target->impl->name : "baseline";
-        snprintf(name, sizeof name, "%s/%s/%s/%s/threads:%d", op, chanmul_layout_name(g->d.p.layout),
-                 impl, shape_format(&g->d.p, shape, sizeof shape), g->threads);
+        results_format_name(name, sizeof name, op, chanmul_layout_name(g->d.p.layout), impl,
+                            shape_format(&g->d.p, shape, sizeof shape), g->threads);
         /* Repetitions and minimum time come in as --benchmark_* flags (see
          * run_session) so that names stay <...>/threads:<T>/real_time. */
         gbs_use_real_time(gbs_register(name, run_item, it));

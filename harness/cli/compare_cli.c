@@ -10,6 +10,7 @@
  * the command line, loads the results (through the report's reader), and in
  * the paired mode runs the two builds in alternating rounds.
  */
+#include "files.h"
 #include "compare_cli.h"
 
 #include "cli.h"
@@ -512,7 +513,7 @@ static int write_output(const compare_args *a, const cmp_result *r)
         return -1;
     }
     if (a->out)
-        rc = rp_write_atomic(a->out, text, len);
+        rc = file_write_atomic(a->out, text, len);
     else
         rc = fwrite(text, 1, len, stdout) == len && fflush(stdout) == 0 ? 0 : -1;
     if (rc != 0)

@@ -12,6 +12,7 @@
  * evaluates the performance targets on it (targets.h); report_plots.c writes the
  * plot data and runs gnuplot; this file writes the Markdown.
  */
+#include "files.h"
 #include "report.h"
 #include "shell_word.h"
 
@@ -1512,7 +1513,7 @@ int cmd_report(int argc, char **argv)
         free(text);
         goto out;
     }
-    if (rp_write_atomic(out, text, len) != 0) {
+    if (file_write_atomic(out, text, len) != 0) {
         fprintf(stderr, "chanmul report: cannot write '%s': %s\n", out, strerror(errno));
         free(text);
         goto out;

@@ -8,6 +8,9 @@
  */
 #include "report_model.h"
 
+#include "files.h"
+#include "results.h"
+
 #include "chanmul.h"
 #include "shape.h"
 #include "stats.h"
@@ -224,48 +227,6 @@ static char *sanitize_json(const char *text, size_t len)
     return out;
 }
 
-static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
-{
-    FILE *in = fopen(path, "rb");
-    if (!in) {
-        snprintf(err, errlen, "cannot read results file '%s': %s", path, strerror(errno));
-        return NULL;
-    }
-    struct stat st;
-    if (fstat(fileno(in), &st) == 0 && S_ISDIR(st.st_mode)) {
-        fclose(in);
-        snprintf(err, errlen, "results file '%s' is a directory", path);
-        return NULL;
-    }
-    size_t cap = 1 << 16, n = 0;
-    char *buf = xcalloc(cap, 1);
-    for (;;) {
-        if (n + 1 >= cap) {
-            char *bigger = realloc(buf, cap *= 2);
-            if (!bigger) {
-                free(buf);
-                fclose(in);
-                snprintf(err, errlen, "results file '%s' is too large to read", path);
-                return NULL;
-            }
-            buf = bigger;
-        }
-        size_t got = fread(buf + n, 1, cap - n - 1, in);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    int bad = ferror(in);
-    fclose(in);
-    if (bad) {
-        free(buf);
-        snprintf(err, errlen, "cannot read results file '%s': read error", path);
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
 
 typedef struct raw_row {
     char *key, *op, *layout, *impl;
@@ -305,42 +266,31 @@ static double time_unit_seconds(const char *unit)
     return NAN;
 }
 
-/* Splits op/layout/impl/NxHxWxC[/threads:T][/anything else] into row; 0 or -1. */
+/* Splits op/layout/impl/NxHxWxC[/threads:T][/anything else] into row (the
+ * results room's parser); 0 or -1. The key is the name as bench writes it. */
 static int parse_name(const char *name, int gb_threads, raw_row *row)
 {
-    char *copy = xstrdup(name), *save = NULL;
-    char *tok[4] = {0};
-    int ntok = 0, threads = 0;
-    for (char *t = strtok_r(copy, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
-        if (ntok < 4)
-            tok[ntok++] = t;
-        else if (strncmp(t, "threads:", 8) == 0)
-            threads = atoi(t + 8);
-        /* real_time, repeats:N, min_time:X, iterations:N, ...: Google Benchmark's */
-    }
+    results_name rn;
     chanmul_problem p;
     char err[256];
-    if (ntok < 4 || shape_parse(tok[3], &p, err, sizeof err) != 0) {
-        free(copy);
+    if (results_parse_name_loose(name, &rn) != 0 || shape_parse(rn.shape, &p, err, sizeof err) != 0)
         return -1;
-    }
-    if (threads <= 0)
-        threads = gb_threads > 0 ? gb_threads : 1;
-    for (char *l = tok[1]; *l; l++)
+    int threads = rn.threads > 0 ? rn.threads : gb_threads > 0 ? gb_threads : 1;
+    char *layout = xstrdup(rn.layout);
+    for (char *l = layout; *l; l++)
         *l = (char)tolower((unsigned char)*l);
-    row->op = xstrdup(tok[0]);
-    row->layout = xstrdup(tok[1]);
-    row->impl = xstrdup(tok[2]);
+    row->op = xstrdup(rn.op);
+    row->layout = layout;
+    row->impl = xstrdup(rn.impl);
     row->n = p.n;
     row->h = p.h;
     row->w = p.w;
     row->c = p.c;
     row->threads = threads;
-    char key[512];
-    snprintf(key, sizeof key, "%s/%s/%s/%zux%zux%zux%zu/threads:%d", row->op, row->layout,
-             row->impl, p.n, p.h, p.w, p.c, threads);
+    char key[512], shape[96];
+    results_format_name(key, sizeof key, row->op, row->layout, row->impl, shape_format(&p, shape, sizeof shape),
+                        threads);
     row->key = xstrdup(key);
-    free(copy);
     return 0;
 }
 
@@ -694,7 +644,7 @@ int rp_load_op(const char *path, const char *op, rp_file *f, char *err, size_t e
     f->path = path;
     f->op = op;
     size_t len;
-    char *text = read_file(path, &len, err, errlen);
+    char *text = file_read_all(path, "results file", &len, err, errlen);
     if (!text)
         return -1;
     char *clean = sanitize_json(text, len);

@@ -164,8 +164,5 @@ int rp_plots_make(rp_plotter *pl, const rp_file *f, const char *prefix, rp_plot 
 /* Removes the log when nothing failed. */
 void rp_plotter_finish(rp_plotter *pl);
 
-/* Writes len bytes to path through a temporary file in the same directory and
- * rename(): readers never see a half-written file. 0 or -1 (errno set). */
-int rp_write_atomic(const char *path, const char *data, size_t len);
 
 #endif

@@ -11,6 +11,8 @@
  */
 #include "report_model.h"
 
+#include "files.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -41,36 +43,6 @@ static void message(char *buf, size_t len, const char *fmt, ...)
     va_end(ap);
 }
 
-int rp_write_atomic(const char *path, const char *data, size_t len)
-{
-    char tmp[PATH_MAX];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0)
-        return -1;
-    size_t done = 0;
-    while (done < len) {
-        ssize_t n = write(fd, data + done, len - done);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            break;
-        }
-        done += (size_t)n;
-    }
-    int saved = errno;
-    if (done < len || close(fd) != 0 || rename(tmp, path) != 0) {
-        if (done == len)
-            saved = errno;
-        unlink(tmp);
-        errno = saved;
-        return -1;
-    }
-    return 0;
-}
 
 static int file_nonempty(const char *path)
 {
@@ -357,7 +329,7 @@ static void dat_string(FILE *out, const char *s)
 
 static int write_dat(const char *path, char *buf, size_t len)
 {
-    if (rp_write_atomic(path, buf, len) != 0) {
+    if (file_write_atomic(path, buf, len) != 0) {
         fprintf(stderr, "chanmul report: cannot write '%s': %s\n", path, strerror(errno));
         free(buf);
         return -1;

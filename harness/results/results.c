@@ -1,71 +1,53 @@
 #include "results.h"
 
+#include "files.h"
+
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-int results_parse_name(const char *name, results_name *out)
+int results_format_name(char *buf, size_t len, const char *op, const char *layout, const char *impl,
+                        const char *shape, int threads)
+{
+    int n = snprintf(buf, len, "%s/%s/%s/%s/threads:%d", op, layout, impl, shape, threads);
+    return n >= 0 && (size_t)n < len ? 0 : -1;
+}
+
+int results_parse_name_loose(const char *name, results_name *out)
 {
     if (!name || strlen(name) >= sizeof out->buf)
         return -1;
     strcpy(out->buf, name);
-    char *fields[6] = {0};
+    char *fields[4] = {0}, *save = NULL;
     int n = 0;
-    for (char *tok = strtok(out->buf, "/"); tok && n < 6; tok = strtok(NULL, "/"))
-        fields[n++] = tok;
-    if (n < 5 || strncmp(fields[4], "threads:", 8) != 0)
+    out->threads = 0;
+    for (char *tok = strtok_r(out->buf, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+        if (n < 4)
+            fields[n++] = tok;
+        else if (strncmp(tok, "threads:", 8) == 0)
+            out->threads = atoi(tok + 8);
+        /* real_time, repeats:N, min_time:X, iterations:N, ...: Google Benchmark's */
+    }
+    if (n < 4)
         return -1;
     out->op = fields[0];
     out->layout = fields[1];
     out->impl = fields[2];
     out->shape = fields[3];
-    out->threads = atoi(fields[4] + 8);
     return 0;
 }
 
-int results_write_atomic(const char *path, const char *data, size_t len)
+int results_parse_name(const char *name, results_name *out)
 {
-    size_t plen = strlen(path) + 32;
-    char *tmp = malloc(plen);
-    if (!tmp)
+    /* the strict form: threads:<T> is the fifth field */
+    const char *slash = name;
+    for (int k = 0; slash && k < 4; k++)
+        slash = strchr(slash, '/') ? strchr(slash, '/') + 1 : NULL;
+    if (!slash || strncmp(slash, "threads:", 8) != 0)
         return -1;
-    snprintf(tmp, plen, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    int ok = f && fwrite(data, 1, len, f) == len;
-    ok = f && fclose(f) == 0 && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        fprintf(stderr, "chanmul: cannot write %s: %s\n", path, strerror(errno));
-        remove(tmp);
-        free(tmp);
-        return -1;
-    }
-    free(tmp);
-    return 0;
-}
-
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-    size_t got;
-    while (buf && (got = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-        len += got;
-        if (len + 1 == cap) {
-            char *bigger = realloc(buf, cap *= 2);
-            if (!bigger)
-                free(buf);
-            buf = bigger;
-        }
-    }
-    fclose(f);
-    if (buf)
-        buf[len] = '\0';
-    return buf;
+    return results_parse_name_loose(name, out);
 }
 
 static const char *str_field(const cJSON *o, const char *key)
@@ -134,9 +116,11 @@ static const cJSON *find_memcpy(const memcpy_row *m, size_t count, const cJSON *
 
 int results_finish(const char *raw_path, const char *out_path, FILE *summary)
 {
-    char *text = read_file(raw_path);
+    char err[1024];
+    size_t text_len;
+    char *text = file_read_all(raw_path, "benchmark output", &text_len, err, sizeof err);
     if (!text) {
-        fprintf(stderr, "chanmul: cannot read benchmark output %s: %s\n", raw_path, strerror(errno));
+        fprintf(stderr, "chanmul: %s\n", err);
         return -1;
     }
     cJSON *root = cJSON_Parse(text);
@@ -175,9 +159,8 @@ int results_finish(const char *raw_path, const char *out_path, FILE *summary)
                              (strcmp(str_field(row, "run_type"), "iteration") == 0 &&
                               num_field(row, "repetitions") <= 1);
         if (summary && is_summary_row) {
-            char name[80];
-            snprintf(name, sizeof name, "%s/%s/%s/%s/threads:%d", rn.op, rn.layout, rn.impl,
-                     rn.shape, rn.threads);
+            char name[256];
+            results_format_name(name, sizeof name, rn.op, rn.layout, rn.impl, rn.shape, rn.threads);
             fprintf(summary, "%-58s %10.1f %10.2f", name, bps / 1e9,
                     num_field(row, "items_per_second") / 1e9);
             if (ratio >= 0)
@@ -202,7 +185,9 @@ int results_finish(const char *raw_path, const char *out_path, FILE *summary)
         fprintf(stderr, "chanmul: out of memory writing %s\n", out_path);
         return -1;
     }
-    int rc = results_write_atomic(out_path, out, strlen(out));
+    int rc = file_write_atomic(out_path, out, strlen(out));
+    if (rc != 0)
+        fprintf(stderr, "chanmul: cannot write %s: %s\n", out_path, strerror(errno));
     cJSON_free(out);
     return rc;
 }

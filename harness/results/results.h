@@ -3,6 +3,7 @@
 #ifndef CHANMUL_RESULTS_H
 #define CHANMUL_RESULTS_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 /* Reads Google Benchmark JSON from `raw_path`, adds "memcpy_ratio" to every
@@ -23,7 +24,14 @@ typedef struct results_name {
 
 int results_parse_name(const char *name, results_name *out);
 
-/* Writes `len` bytes to path atomically (temp file in the same folder, rename). */
-int results_write_atomic(const char *path, const char *data, size_t len);
+/* The benchmark name: <op>/<layout>/<impl>/<shape>/threads:<T> (the one
+ * writer; bench registers it, the summary prints it). 0, or -1 if it does not fit. */
+int results_format_name(char *buf, size_t len, const char *op, const char *layout, const char *impl,
+                        const char *shape, int threads);
+
+/* As results_parse_name, but threads:<T> may stand anywhere after the shape or
+ * be missing (threads 0), and Google Benchmark's own suffixes are skipped: for
+ * results files written by other tools (the report's reader). */
+int results_parse_name_loose(const char *name, results_name *out);
 
 #endif
