@@ -1,4 +1,5 @@
-/* The chanmul command line: shared pieces of the subcommands. */
+/* The chanmul command line: the one option parser and the pieces every verb
+ * shares (harness/cli/options.c), and the verbs. */
 #ifndef CHANMUL_CLI_H
 #define CHANMUL_CLI_H
 
@@ -42,10 +43,16 @@ void cli_targets_free(verify_target *targets);
  * value that is not an ISA name (it is then ignored). */
 void cli_warn_isa_cap(const char *cmd);
 
+/* "scale,gate": the ops impl covers, into buf. */
+const char *cli_covered_ops(const chanmul_impl *impl, char *buf, size_t len);
+
 /* Prints the registered names, for usage errors. */
 void cli_print_impl_names(FILE *out);
 
+/* The verbs. */
 int cmd_list(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 
 #endif

@@ -13,6 +13,8 @@
 #include "files.h"
 #include "compare_cli.h"
 
+#include "clock.h"
+
 #include "cli.h"
 #include "compare.h"
 #include "report_model.h"
@@ -250,13 +252,6 @@ static int parse_args(int argc, char **argv, compare_args *a)
 
 /* ---- paired mode: the two builds in alternating rounds ------------------------------------ */
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static int has_option(char **argv, int argc, const char *name)
 {
     size_t len = strlen(name);
@@ -425,12 +420,12 @@ static int run_paired(compare_args *a, char dir[static 512], char paths[][600], 
     for (int s = 0; s < 2; s++) {
         const char *warm = paths[*npaths];
         snprintf(paths[(*npaths)++], 600, "%s/warmup-%s.json", dir, s ? "new" : "old");
-        double t0 = now_seconds();
+        double t0 = monotonic_seconds();
         fprintf(stderr, "chanmul compare: warm-up run of %s\n", exe[s]);
         int rc = run_checked(exe[s], a, warm, log, s ? "the new build" : "the old build");
         if (rc)
             return rc;
-        t_warm[s] = now_seconds() - t0;
+        t_warm[s] = monotonic_seconds() - t0;
     }
     size_t tests = tests_in(paths[*npaths - 2], a->old_exe);
     if (!tests)
@@ -451,7 +446,7 @@ static int run_paired(compare_args *a, char dir[static 512], char paths[][600], 
             snprintf(paths[first + (s ? a->rounds : 0) + r], 600, "%s/round-%02d-%s.json", dir, r,
                      s ? "new" : "old");
     *npaths += 2 * a->rounds; /* all named now, so that a failure removes every one */
-    double t0 = now_seconds();
+    double t0 = monotonic_seconds();
     for (int r = 0; r < a->rounds; r++) {
         for (int k = 0; k < 2; k++) {
             int s = (r % 2 == 0) ? k : 1 - k; /* A B, then B A: neither build always goes first */
@@ -460,7 +455,7 @@ static int run_paired(compare_args *a, char dir[static 512], char paths[][600], 
             if (rc)
                 return rc;
         }
-        double elapsed = now_seconds() - t0;
+        double elapsed = monotonic_seconds() - t0;
         fprintf(stderr, "[round %d/%d] %.0fs elapsed, about %.0fs left\n", r + 1, a->rounds, elapsed,
                 elapsed / (r + 1) * (a->rounds - r - 1));
     }

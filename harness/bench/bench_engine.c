@@ -1,0 +1,619 @@
+/*
+ * Benchmarks through the Google Benchmark C shim.
+ *
+ * A "group" is one (shape, layout, thread count). Its buffers are allocated
+ * when its first benchmark runs and first-touched by the threads that will use
+ * them, split the way chanmul's threaded kernels split work (STREAM's rule),
+ * then reused by every benchmark of the group. Each group times the memcpy and
+ * STREAM-scale baselines on the same buffers, then every implementation that
+ * passed the verifier at this exact shape, layout and thread count; the others
+ * are registered too but report "verification failed" (never timed).
+ * Bytes are counted explicitly: 4 read + 4 written per element, plus 4*C for s.
+ *
+ * Repetitions are interleaved across benchmarks (Google Benchmark's random
+ * interleaving, on by default): a repetition of one benchmark is followed by
+ * one of another, so that the machine's drift spreads over all of them rather
+ * than hitting one benchmark's repetitions back to back. Groups therefore stay
+ * live (allocated) in a least-recently-used set bounded by a memory budget,
+ * instead of one at a time. Every kernel repetition also times a memcpy of the
+ * same bytes right after its loop (counter memcpy_bytes_per_second), so that
+ * its memcpy_ratio compares two timings taken at the same moment.
+ */
+#include "bench_engine.h"
+
+#include "chanmul_internal.h"
+#include "cli.h"
+#include "clock.h"
+#include "gbench_shim.h"
+#include "results.h"
+#include "shape.h"
+#include "sysinfo.h"
+
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+
+typedef enum bench_what { BENCH_MEMCPY, BENCH_STREAM_SCALE, BENCH_KERNEL } bench_what;
+
+typedef struct bench_group {
+    chanmul_desc d; /* d.p: the problem */
+    int threads;
+    size_t total;   /* elements of x (and y) */
+    size_t in_len[CHANMUL_MAX_INPUTS], out_len[CHANMUL_MAX_OUTPUTS];
+    /* the operands, allocated lazily (see group_acquire): x = in[0], y = out[0] */
+    float *in[CHANMUL_MAX_INPUTS], *out[CHANMUL_MAX_OUTPUTS];
+    unsigned long long last_use; /* for the least-recently-used eviction */
+} bench_group;
+
+typedef struct bench_item {
+    bench_engine *engine;
+    bench_what what;
+    size_t group;                /* index into e->groups (which may move while planning) */
+    const verify_target *target; /* BENCH_KERNEL only */
+    char *failure;               /* verification failure: reported, never timed */
+    int calls;                   /* times run, for progress */
+} bench_item;
+
+struct bench_engine {
+    bench_config cfg;
+    char **verify_status; /* per target: NULL (pass) or the first failure, for the results context */
+    bench_group *groups;
+    size_t group_count, group_cap;
+    bench_item *items;
+    size_t item_count, item_cap;
+    size_t live_bytes;       /* buffers of the groups that are allocated */
+    size_t budget;           /* the most they may take (see live_budget) */
+    unsigned long long uses; /* clock for last_use */
+    size_t reps_started; /* repetitions begun, for progress */
+    int repetitions;     /* per benchmark */
+    double t0, last_progress;
+};
+
+/* ---- buffers ---------------------------------------------------------------------- */
+
+/* Bytes of all the group's operands, each counted once (the op's facts). */
+static size_t group_buffer_bytes(const bench_group *g)
+{
+    return (size_t)chanmul_desc_bytes(&g->d);
+}
+
+static int group_live(const bench_group *g)
+{
+    return g->in[0] != NULL;
+}
+
+static void group_free_buffers(bench_group *g)
+{
+    for (int k = 0; k < CHANMUL_MAX_INPUTS; k++) {
+        free(g->in[k]);
+        g->in[k] = NULL;
+    }
+    for (int k = 0; k < CHANMUL_MAX_OUTPUTS; k++) {
+        free(g->out[k]);
+        g->out[k] = NULL;
+    }
+}
+
+static void group_release(bench_engine *e, bench_group *g)
+{
+    if (group_live(g))
+        e->live_bytes -= group_buffer_bytes(g);
+    group_free_buffers(g);
+}
+
+static void release_all_groups(bench_engine *e)
+{
+    for (size_t i = 0; i < e->group_count; i++)
+        group_release(e, &e->groups[i]);
+}
+
+/* The memory the live groups may hold: a quarter of the RAM, at most 4 GiB
+ * (the quick sweep's groups take about 1.5 GiB on a 32 MiB LLC). */
+static size_t live_budget(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    size_t quarter = pages > 0 && page > 0 ? (size_t)pages / 4 * (size_t)page : (size_t)1 << 30;
+    size_t cap = (size_t)4 << 30;
+    return quarter < cap ? quarter : cap;
+}
+
+/* Frees least recently used groups until `need` more bytes fit the budget. */
+static void make_room(bench_engine *e, size_t need, const bench_group *keep)
+{
+    while (e->live_bytes && e->live_bytes + need > e->budget) {
+        bench_group *oldest = NULL;
+        for (size_t i = 0; i < e->group_count; i++) {
+            bench_group *g = &e->groups[i];
+            if (group_live(g) && g != keep && (!oldest || g->last_use < oldest->last_use))
+                oldest = g;
+        }
+        if (!oldest)
+            return;
+        group_release(e, oldest);
+    }
+}
+
+static float *alloc_tensor(size_t count)
+{
+    size_t bytes = (count * sizeof(float) + 4095) / 4096 * 4096;
+    return aligned_alloc(4096, bytes ? bytes : 4096);
+}
+
+/* Makes g's buffers live; first touch by g->threads threads, chunked as the kernels
+ * chunk. Values are ordinary normal floats (no denormals: they would time the
+ * CPU's microcode assists, not memory). */
+static int group_acquire(bench_engine *e, bench_group *g)
+{
+    g->last_use = ++e->uses;
+    if (group_live(g))
+        return 0;
+    if (!e->budget)
+        e->budget = live_budget();
+    make_room(e, group_buffer_bytes(g), g);
+    int ok = 1;
+    for (int k = 0; k < g->d.inputs; k++)
+        ok = (g->in[k] = alloc_tensor(g->in_len[k])) != NULL && ok;
+    for (int k = 0; k < g->d.outputs; k++)
+        ok = (g->out[k] = alloc_tensor(g->out_len[k])) != NULL && ok;
+    if (!ok) {
+        group_free_buffers(g);
+        return -1;
+    }
+    e->live_bytes += group_buffer_bytes(g);
+    size_t total = g->total;
+    float *x = g->in[0], *y = g->out[0];
+#pragma omp parallel num_threads(g->threads)
+    {
+        size_t begin, end;
+        chanmul_split_range(total, 16, omp_get_num_threads(), omp_get_thread_num(), &begin, &end);
+        for (size_t i = begin; i < end; i++) {
+            x[i] = 1.0f + (float)(i % 7) * 0.125f;
+            y[i] = 0.0f;
+        }
+    }
+    for (int k = 1; k < g->d.inputs; k++) /* the factors: s, g, ... */
+        for (size_t i = 0; i < g->in_len[k]; i++)
+            g->in[k][i] = 0.5f + (float)(i % 5) * 0.25f;
+    for (int k = 1; k < g->d.outputs; k++)
+        memset(g->out[k], 0, g->out_len[k] * sizeof(float));
+    return 0;
+}
+
+/* Bytes one call moves (the op's facts: every operand once, STREAM's rule). */
+static long long group_bytes(const bench_group *g)
+{
+    return (long long)chanmul_desc_bytes(&g->d);
+}
+
+/* The group's operands for chanmul_exec. */
+static chanmul_tensors group_tensors(const bench_group *g)
+{
+    chanmul_tensors t = {{0}, {0}};
+    for (int k = 0; k < g->d.inputs; k++)
+        t.in[k] = g->in[k];
+    for (int k = 0; k < g->d.outputs; k++)
+        t.out[k] = g->out[k];
+    return t;
+}
+
+/* ---- the timed functions ----------------------------------------------------------- */
+
+/* The baselines split their work exactly as the `stream` kernel does: an even
+ * share per thread on 64-byte boundaries, dispatched by the same thread team
+ * (OpenMP when the team cannot take it), and no more threads than the same
+ * rule finds useful (a tiny copy split across threads is slower than one
+ * memcpy, and a roofline must not be handicapped): so a ratio to memcpy
+ * compares the work, not threading costs. */
+typedef struct baseline_job {
+    float *y;
+    const float *x;
+    size_t total;
+    float q;   /* STREAM scale factor */
+    int scale; /* 0: memcpy, 1: STREAM scale */
+} baseline_job;
+
+static void baseline_share(void *arg, int index, int count)
+{
+    const baseline_job *j = arg;
+    size_t begin, end;
+    chanmul_split_range(j->total, 16, count, index, &begin, &end);
+    if (!j->scale) {
+        memcpy(j->y + begin, j->x + begin, (end - begin) * sizeof(float));
+        return;
+    }
+    for (size_t i = begin; i < end; i++) /* STREAM's scale: a plain loop the compiler vectorises */
+        j->y[i] = j->q * j->x[i];
+}
+
+/* One run of a baseline on `threads` threads (already cut to the useful count). */
+static void baseline_run(const baseline_job *job, int threads)
+{
+    if (threads <= 1) { /* the plain call: nothing between the timer and memcpy */
+        if (!job->scale)
+            memcpy(job->y, job->x, job->total * sizeof(float));
+        else
+            for (size_t i = 0; i < job->total; i++)
+                job->y[i] = job->q * job->x[i];
+        return;
+    }
+    if (chanmul_team_run(threads, baseline_share, (void *)job) == 0)
+        return;
+#pragma omp parallel num_threads(threads)
+    baseline_share((void *)job, omp_get_thread_num(), omp_get_num_threads());
+}
+
+/* The memcpy of the same bytes timed right after a kernel's loop, outside
+ * Google Benchmark's clock, for half the kernel's iterations (at least one
+ * batch): the ratio of two timings taken at the same moment cancels the
+ * machine's drift that a memcpy row timed at another moment does not. */
+static double adjacent_memcpy_bps(const bench_group *g, long long kernel_iters, long long batch)
+{
+    const baseline_job job = {g->out[0], g->in[0], g->total, 3.0f, 0};
+    int threads = chanmul_useful_threads(g->total, g->threads);
+    long long iters = kernel_iters / 2 > batch ? kernel_iters / 2 : batch;
+    baseline_run(&job, threads); /* the kernel left y in cache state of its own */
+    double t0 = monotonic_seconds();
+    for (long long k = 0; k < iters; k++) {
+        baseline_run(&job, threads);
+        gbs_do_not_optimize(g->out[0]);
+    }
+    double t = monotonic_seconds() - t0;
+    return t > 0 ? (double)iters * (double)group_bytes(g) / t : 0;
+}
+
+/* Progress over repetitions: with interleaving the benchmarks do not finish
+ * one after another. Each call of a benchmark counts as one of its
+ * repetitions (the first repetition's calls while Google Benchmark finds the
+ * iteration count overcount a little); printed at most once a second. */
+static void progress(bench_item *item)
+{
+    bench_engine *e = item->engine;
+    if (!e->cfg.progress)
+        return;
+    if (item->calls++ < e->repetitions)
+        e->reps_started++;
+    double now = monotonic_seconds();
+    size_t total = e->item_count * (size_t)e->repetitions;
+    if (now - e->last_progress < 1.0 && e->reps_started < total)
+        return;
+    e->last_progress = now;
+    double elapsed = now - e->t0, done = (double)e->reps_started / (double)total;
+    double left = done > 0 ? elapsed * (1 - done) / done : 0;
+    fprintf(stderr, "[%zu/%zu] %.0fs elapsed, about %.0fs left\n", e->reps_started, total, elapsed, left);
+}
+
+static void run_item(gbs_state *st, void *arg)
+{
+    bench_item *item = arg;
+    bench_engine *e = item->engine;
+    bench_group *g = &e->groups[item->group];
+    progress(item);
+    if (item->failure) {
+        gbs_skip_with_error(st, item->failure);
+        return;
+    }
+    if (group_acquire(e, g) != 0) {
+        gbs_skip_with_error(st, "out of memory for the benchmark buffers");
+        return;
+    }
+    int rc = 0;
+    /* The shim's loop check costs a few ns; on tiny problems claim iterations in
+     * batches so that the check stays well under 1% of the time measured. */
+    long long batch = g->total < 65536 ? (long long)(65536 / g->total) : 1;
+    if (batch > 256)
+        batch = 256;
+    switch (item->what) {
+    case BENCH_MEMCPY:
+    case BENCH_STREAM_SCALE: {
+        const baseline_job job = {g->out[0], g->in[0], g->total, 3.0f, item->what == BENCH_STREAM_SCALE};
+        int threads = chanmul_useful_threads(g->total, g->threads);
+        baseline_run(&job, threads); /* warm-up, untimed */
+        while (gbs_keep_running_batch(st, batch))
+            for (long long k = 0; k < batch; k++) {
+                baseline_run(&job, threads);
+                gbs_do_not_optimize(g->out[0]);
+            }
+        break;
+    }
+    case BENCH_KERNEL: {
+        const chanmul_impl *impl = item->target->impl;
+        const chanmul_tensors t = group_tensors(g);
+        rc = chanmul_exec(impl, &g->d, &t, g->threads); /* warm-up, untimed */
+        while (rc == 0 && gbs_keep_running_batch(st, batch))
+            for (long long k = 0; k < batch && rc == 0; k++) {
+                rc = chanmul_exec(impl, &g->d, &t, g->threads);
+                gbs_do_not_optimize(g->out[0]);
+            }
+        if (rc != 0) {
+            gbs_skip_with_error(st, chanmul_strerror(rc));
+            return;
+        }
+        break;
+    }
+    }
+    long long iters = gbs_iterations(st);
+    gbs_set_bytes_processed(st, iters * group_bytes(g));
+    gbs_set_items_processed(st, iters * (long long)g->total);
+    if (item->what != BENCH_MEMCPY)
+        gbs_set_counter(st, "memcpy_bytes_per_second", adjacent_memcpy_bps(g, iters, batch), GBS_COUNTER_DEFAULT);
+}
+
+/* ---- planning ----------------------------------------------------------------------- */
+
+static void *grow(void *array, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return array;
+    size_t ncap = *cap ? *cap * 2 : 64;
+    while (ncap < need)
+        ncap *= 2;
+    void *bigger = realloc(array, ncap * elem);
+    if (bigger)
+        *cap = ncap;
+    return bigger;
+}
+
+static bench_group *add_group(bench_engine *e, const chanmul_problem *p, int threads)
+{
+    bench_group *groups = grow(e->groups, &e->group_cap, e->group_count + 1, sizeof *groups);
+    if (!groups)
+        return NULL;
+    e->groups = groups;
+    bench_group *g = &groups[e->group_count];
+    memset(g, 0, sizeof *g);
+    int err = 0;
+    if (chanmul_desc_init(&g->d, p) != 0)
+        return NULL;
+    for (int k = 0; k < g->d.inputs; k++)
+        g->in_len[k] = chanmul_shape_elements(&g->d.in[k], &err);
+    for (int k = 0; k < g->d.outputs; k++)
+        g->out_len[k] = chanmul_shape_elements(&g->d.out[k], &err);
+    g->threads = threads;
+    g->total = g->in_len[0];
+    e->group_count++;
+    return g;
+}
+
+static int add_item(bench_engine *e, bench_what what, size_t group, const verify_target *t, char *failure)
+{
+    bench_item *items = grow(e->items, &e->item_cap, e->item_count + 1, sizeof *items);
+    if (!items)
+        return -1;
+    e->items = items;
+    bench_item *it = &items[e->item_count];
+    it->engine = e;
+    it->what = what;
+    it->group = group;
+    it->target = t;
+    it->failure = failure;
+    e->item_count++;
+    return 0;
+}
+
+/* Verifies every target at the group's exact problem; fills failures[t] (NULL = pass). */
+static int verify_group(const chanmul_problem *p, int threads, const verify_target *targets,
+                        size_t count, char **failures, FILE *log)
+{
+    verify_options o;
+    verify_options_init(&o);
+    o.op = (int)p->op;
+    o.have_shape = 1;
+    o.shape = *p;
+    o.layout = (int)p->layout;
+    o.threads = threads;
+    o.data = VERIFY_DATA_RANDOM;
+    o.in_place = 0;
+    o.max_reports = 1;
+    o.out = log;
+    o.targets = targets;
+    o.target_count = count;
+    verify_counts *per = calloc(count, sizeof *per), total;
+    if (per && verify_run(&o, per, &total) != 0) {
+        free(per);
+        return -1;
+    }
+    for (size_t t = 0; t < count && per; t++) {
+        failures[t] = NULL;
+        if (per[t].failed) {
+            char shape[96], msg[256];
+            snprintf(msg, sizeof msg, "verification failed at %s %s%s%s threads=%d (see chanmul verify)",
+                     shape_format(p, shape, sizeof shape), chanmul_layout_name(p->layout),
+                     p->op == CHANMUL_OP_SCALE ? "" : " op=", p->op == CHANMUL_OP_SCALE ? "" : chanmul_op_name(p->op),
+                     threads);
+            failures[t] = strdup(msg);
+        }
+    }
+    int ok = per != NULL;
+    free(per);
+    return ok ? 0 : -1;
+}
+
+/* 1 when an earlier group has group gi's layout, shape and thread count. */
+static int baselines_planned(const bench_engine *e, size_t gi)
+{
+    const bench_group *g = &e->groups[gi];
+    for (size_t k = 0; k < gi; k++) {
+        const chanmul_problem *a = &e->groups[k].d.p, *b = &g->d.p;
+        if (e->groups[k].threads == g->threads && a->layout == b->layout && a->n == b->n &&
+            a->h == b->h && a->w == b->w && a->c == b->c)
+            return 1;
+    }
+    return 0;
+}
+
+/* Plans one group: verifies, then queues baselines and kernels. */
+int bench_engine_plan(bench_engine *e, const chanmul_problem *p, int threads)
+{
+    const bench_config *cfg = &e->cfg;
+    char **failures = calloc(cfg->target_count, sizeof *failures);
+    if (!failures || verify_group(p, threads, cfg->targets, cfg->target_count, failures, stderr) != 0) {
+        free(failures);
+        return -1;
+    }
+    if (!add_group(e, p, threads)) {
+        free(failures);
+        return -1;
+    }
+    size_t gi = e->group_count - 1;
+    /* The baselines copy x to y: one pair per layout, shape and thread count,
+     * whichever ops are timed there (their names have no op of their own). */
+    int rc = 0;
+    if (!baselines_planned(e, gi))
+        rc = add_item(e, BENCH_MEMCPY, gi, NULL, NULL) | add_item(e, BENCH_STREAM_SCALE, gi, NULL, NULL);
+    for (size_t t = 0; t < cfg->target_count && rc == 0; t++) {
+        const verify_target *target = &cfg->targets[t];
+        if (!chanmul_impl_covers(target->impl, p->op)) {
+            free(failures[t]);
+            continue;
+        }
+        if (!chanmul_impl_available(target->impl, NULL)) {
+            free(failures[t]);
+            continue;
+        }
+        if (threads > 1 && cfg->threaded_only_above_one && !target->impl->threaded) {
+            free(failures[t]);
+            continue;
+        }
+        if (failures[t] && !e->verify_status[t])
+            e->verify_status[t] = strdup(failures[t]);
+        rc = add_item(e, BENCH_KERNEL, gi, target, failures[t]);
+    }
+    free(failures);
+    return rc;
+}
+
+static void register_items(bench_engine *e)
+{
+    for (size_t i = 0; i < e->item_count; i++) {
+        bench_item *it = &e->items[i];
+        const bench_group *g = &e->groups[it->group];
+        char name[256], shape[96];
+        const char *op = it->what == BENCH_MEMCPY ? "memcpy"
+                         : it->what == BENCH_STREAM_SCALE ? "stream_scale"
+                                                          : chanmul_op_name(g->d.p.op);
+        const char *impl = it->what == BENCH_KERNEL ? it->target->impl->name : "baseline";
+        results_format_name(name, sizeof name, op, chanmul_layout_name(g->d.p.layout), impl,
+                            shape_format(&g->d.p, shape, sizeof shape), g->threads);
+        /* Repetitions and minimum time come in as --benchmark_* flags (see
+         * run_session) so that names stay <...>/threads:<T>/real_time. */
+        gbs_use_real_time(gbs_register(name, run_item, it));
+    }
+}
+
+static void add_verify_context(const bench_engine *e)
+{
+    const bench_config *cfg = &e->cfg;
+    for (size_t t = 0; t < cfg->target_count; t++) {
+        const chanmul_impl *impl = cfg->targets[t].impl;
+        char key[128];
+        snprintf(key, sizeof key, "impl_kind:%s", impl->name);
+        gbs_add_context(key, chanmul_kind_name(impl->kind));
+        snprintf(key, sizeof key, "verify:%s", impl->name);
+        const char *why = NULL;
+        if (!chanmul_impl_available(impl, &why)) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "skipped: %s", why);
+            gbs_add_context(key, msg);
+        } else {
+            gbs_add_context(key, e->verify_status[t] ? e->verify_status[t] : "pass");
+        }
+    }
+}
+
+int bench_engine_run(bench_engine *e, int gb_argc, char **gb_argv, const char *json_path, int argc,
+                     char **argv)
+{
+    const bench_config *cfg = &e->cfg;
+    /* Google Benchmark's own JSON goes to a private temporary file (mkstemps:
+     * no predictable name in a shared /tmp), then becomes json_path with the
+     * memcpy ratios added; it is removed either way. */
+    char raw[512];
+    snprintf(raw, sizeof raw, "%s/chanmul-bench-XXXXXX.json", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    int raw_fd = mkstemps(raw, 5);
+    if (raw_fd < 0) {
+        fprintf(stderr, "chanmul: cannot create a temporary results file in %s\n",
+                getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+        return EXIT_USAGE;
+    }
+    close(raw_fd);
+    char out_flag[600], reps_flag[64], time_flag[64];
+    snprintf(out_flag, sizeof out_flag, "--benchmark_out=%s", raw);
+    snprintf(reps_flag, sizeof reps_flag, "--benchmark_repetitions=%d", cfg->repetitions);
+    snprintf(time_flag, sizeof time_flag, "--benchmark_min_time=%g", cfg->min_time > 0 ? cfg->min_time : BENCH_DEFAULT_MIN_TIME);
+    char **args = calloc((size_t)gb_argc + 7, sizeof *args);
+    if (!args) {
+        remove(raw);
+        return EXIT_USAGE;
+    }
+    int n = 0;
+    /* Our defaults first: a user's --benchmark_* flag given later wins. */
+    args[n++] = gb_argv[0];
+    args[n++] = reps_flag;
+    args[n++] = time_flag;
+    args[n++] = "--benchmark_display_aggregates_only=true";
+    args[n++] = "--benchmark_enable_random_interleaving=true";
+    for (int i = 1; i < gb_argc; i++)
+        args[n++] = gb_argv[i];
+    args[n++] = out_flag;
+    args[n++] = "--benchmark_out_format=json";
+    gbs_initialize(&n, args);
+    if (gbs_report_unrecognized(n, args)) {
+        free(args);
+        remove(raw);
+        return EXIT_USAGE;
+    }
+    sysinfo info;
+    sysinfo_collect(&info);
+    sysinfo_add_context(&info, argc, argv);
+    add_verify_context(e);
+    register_items(e);
+    e->t0 = monotonic_seconds();
+    e->repetitions = cfg->repetitions;
+    gbs_run_specified();
+    release_all_groups(e);
+    gbs_shutdown();
+    free(args);
+    int rc = results_finish(raw, json_path ? json_path : raw, stdout);
+    remove(raw); /* (when json_path is NULL the summary table was all that was asked for) */
+    if (rc == 0 && json_path)
+        fprintf(stdout, "results: %s\n", json_path);
+    return rc == 0 ? 0 : EXIT_VERDICT;
+}
+
+bench_engine *bench_engine_new(const bench_config *cfg)
+{
+    bench_engine *e = calloc(1, sizeof *e);
+    if (!e)
+        return NULL;
+    e->cfg = *cfg;
+    e->verify_status = calloc(cfg->target_count ? cfg->target_count : 1, sizeof *e->verify_status);
+    if (!e->verify_status) {
+        free(e);
+        return NULL;
+    }
+    return e;
+}
+
+size_t bench_engine_benchmarks(const bench_engine *e)
+{
+    return e->item_count;
+}
+
+void bench_engine_free(bench_engine *e)
+{
+    if (!e)
+        return;
+    release_all_groups(e);
+    for (size_t i = 0; i < e->item_count; i++)
+        free(e->items[i].failure);
+    for (size_t t = 0; t < e->cfg.target_count; t++)
+        free(e->verify_status[t]);
+    free(e->verify_status);
+    free(e->items);
+    free(e->groups);
+    free(e);
+}

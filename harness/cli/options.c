@@ -1,0 +1,180 @@
+/* The command line's one option parser and the helpers every verb shares
+ * (options, targets, warnings). The verbs are in harness/cli/<verb>_cli.c. */
+#include "cli.h"
+
+#include "plugin.h"
+#include "shape.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_option(int argc, char **argv, int *i, const char *name, const char **value)
+{
+    const char *arg = argv[*i];
+    size_t len = strlen(name);
+    if (strncmp(arg, name, len) != 0)
+        return 0;
+    if (arg[len] == '=') {
+        *value = arg + len + 1;
+        return 1;
+    }
+    if (arg[len] != '\0')
+        return 0;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "chanmul: option %s needs a value\n", name);
+        return -1;
+    }
+    *value = argv[++*i];
+    return 1;
+}
+
+void cli_print_impl_names(FILE *out)
+{
+    fprintf(out, "valid implementations: all");
+    for (size_t i = 0; i < chanmul_impl_count(); i++)
+        fprintf(out, ", %s", chanmul_impl_at(i)->name);
+    fprintf(out, "\n");
+}
+
+/* "scale, gate" : the ops impl covers, into buf. */
+const char *cli_covered_ops(const chanmul_impl *impl, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    for (int op = 0; op < CHANMUL_OP_COUNT; op++)
+        if (chanmul_impl_covers(impl, (chanmul_op)op)) {
+            size_t u = strlen(buf);
+            snprintf(buf + u, len - u, "%s%s", u ? "," : "", chanmul_op_name((chanmul_op)op));
+        }
+    return buf;
+}
+
+int cli_op_option(int argc, char **argv, int *i, const char *cmd, int allow_all, int *op)
+{
+    const char *v = NULL;
+    int rc = cli_option(argc, argv, i, "--op", &v);
+    if (rc <= 0)
+        return rc;
+    chanmul_op parsed;
+    if (allow_all && strcmp(v, "all") == 0) {
+        *op = -1;
+        return 1;
+    }
+    if (chanmul_op_parse(v, &parsed) != 0) {
+        fprintf(stderr, "%s: unknown op '%s' (valid:%s", cmd, v, allow_all ? " all," : "");
+        for (int k = 0; k < CHANMUL_OP_COUNT; k++)
+            fprintf(stderr, "%s %s", k ? "," : "", chanmul_op_name((chanmul_op)k));
+        fprintf(stderr, ")\n");
+        return -1;
+    }
+    *op = (int)parsed;
+    return 1;
+}
+
+/* 1 when impl has a kernel for op (op -1: for any op). */
+static int covers(const chanmul_impl *impl, int op)
+{
+    for (int k = 0; k < CHANMUL_OP_COUNT; k++)
+        if ((op < 0 || op == k) && chanmul_impl_covers(impl, (chanmul_op)k))
+            return 1;
+    return 0;
+}
+
+int cli_targets(const char *impl_name, const char **plugins, int plugin_count, int op,
+                verify_target **targets, size_t *count)
+{
+    size_t n = 0, cap = chanmul_impl_count() + (size_t)plugin_count;
+    verify_target *t = calloc(cap ? cap : 1, sizeof *t);
+    if (!t) {
+        fprintf(stderr, "chanmul: out of memory\n");
+        return EXIT_USAGE;
+    }
+    int all = (impl_name && strcmp(impl_name, "all") == 0) || (!impl_name && plugin_count == 0);
+    char ops[128];
+    if (all) {
+        /* every implementation that has a kernel for the op */
+        for (size_t i = 0; i < chanmul_impl_count(); i++)
+            if (covers(chanmul_impl_at(i), op))
+                t[n++].impl = chanmul_impl_at(i);
+    } else if (impl_name) {
+        const chanmul_impl *impl = chanmul_impl_find(impl_name);
+        if (!impl) {
+            fprintf(stderr, "chanmul: unknown implementation '%s'\n", impl_name);
+            cli_print_impl_names(stderr);
+            free(t);
+            return EXIT_USAGE;
+        }
+        if (!covers(impl, op)) {
+            fprintf(stderr, "chanmul: implementation '%s' has no kernel for op %s (it covers: %s)\n",
+                    impl_name, chanmul_op_name((chanmul_op)op), cli_covered_ops(impl, ops, sizeof ops));
+            free(t);
+            return EXIT_USAGE;
+        }
+        t[n++].impl = impl;
+    }
+    for (int k = 0; k < plugin_count; k++) {
+        char err[512];
+        const chanmul_impl *impl;
+        const char *abs_path;
+        if (plugin_load(plugins[k], &impl, &abs_path, err, sizeof err) != 0) {
+            fprintf(stderr, "chanmul: %s\n", err);
+            free(t);
+            return EXIT_USAGE;
+        }
+        if (!covers(impl, op)) {
+            fprintf(stderr, "chanmul: plugin '%s' has no kernel for op %s (it covers: %s)\n", plugins[k],
+                    chanmul_op_name((chanmul_op)op), cli_covered_ops(impl, ops, sizeof ops));
+            free(t);
+            return EXIT_USAGE;
+        }
+        t[n].impl = impl;
+        t[n++].plugin_path = abs_path;
+    }
+    *targets = t;
+    *count = n;
+    return 0;
+}
+
+int cli_shape_option(int argc, char **argv, int *i, const char *cmd, chanmul_problem *p)
+{
+    const char *v = NULL;
+    char err[512];
+    int rc = cli_option(argc, argv, i, "--shape", &v);
+    if (rc <= 0)
+        return rc;
+    if (shape_parse(v, p, err, sizeof err) != 0) {
+        fprintf(stderr, "%s: %s\n", cmd, err);
+        return -1;
+    }
+    return 1;
+}
+
+int cli_layout_option(int argc, char **argv, int *i, const char *cmd, chanmul_layout *layout)
+{
+    const char *v = NULL;
+    int rc = cli_option(argc, argv, i, "--layout", &v);
+    if (rc == 0)
+        return 0;
+    if (rc < 0 || layout_parse(v, layout) != 0) {
+        fprintf(stderr, "%s: unknown layout '%s' (valid: nhwc, nchw)\n", cmd, v ? v : "");
+        return -1;
+    }
+    return 1;
+}
+
+void cli_targets_free(verify_target *targets)
+{
+    free(targets);
+}
+
+void cli_warn_isa_cap(const char *cmd)
+{
+    const char *bad = chanmul_isa_cap_error();
+    if (bad)
+        fprintf(stderr,
+                "%s: warning: ignoring CHANMUL_MAX_ISA='%s' (valid: avx512|avx2|scalar); "
+                "running uncapped\n",
+                cmd, bad);
+}
+

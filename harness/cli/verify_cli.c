@@ -1,0 +1,182 @@
+/* `chanmul verify`: its options, then the verifier (harness/verify). */
+#include "cli.h"
+#include "plugin.h"
+#include "shape.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- verify ---------------------------------------------------------------------- */
+
+static void verify_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: chanmul verify [--op scale|scale_nc|gate|all] [--impl NAME|all] [--shape NxHxWxC]\n"
+            "                      [--layout nhwc|nchw]\n"
+            "                      [--threads T] [--plugin FILE.so ...] [--data smallint|random|special]\n"
+            "                      [--seed S] [--offsets X,S,Y] [--in-place|--not-in-place] [--no-large]\n"
+            "                      [--max-reports K] [--shape-seed S] [--random-shapes K]\n"
+            "With no arguments: the whole case matrix of the channel scale for every implementation.\n"
+            "--op: the operation (default scale; all: every op). The matrix: edge sizes around every\n"
+            "vector width, every misalignment, the magnitudes real models use (batch to 256, planes to\n"
+            "224x224 and beyond 65536, channels to 8191), K random shapes (default %d, drawn from seed S,\n"
+            "default %llu) and, unless --no-large, shapes larger than the last-level cache.\n",
+            VERIFY_RANDOM_SHAPES, VERIFY_SHAPE_SEED);
+}
+
+static int parse_offsets(const char *text, int offsets[3])
+{
+    char tail;
+    if (sscanf(text, "%d,%d,%d%c", &offsets[0], &offsets[1], &offsets[2], &tail) != 3)
+        return -1;
+    for (int i = 0; i < 3; i++)
+        if (offsets[i] < 0 || offsets[i] > 15)
+            return -1;
+    return 0;
+}
+
+int cmd_verify(int argc, char **argv)
+{
+    verify_options o;
+    verify_options_init(&o);
+    const char *impl_name = NULL, *plugins[MAX_PLUGINS];
+    int plugin_count = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        int rc;
+        chanmul_layout layout;
+        if ((rc = cli_option(argc, argv, &i, "--impl", &v)) != 0) {
+            if (rc < 0)
+                return EXIT_USAGE;
+            impl_name = v;
+        } else if ((rc = cli_op_option(argc, argv, &i, "chanmul verify", 1, &o.op)) != 0) {
+            if (rc < 0)
+                return EXIT_USAGE;
+        } else if ((rc = cli_option(argc, argv, &i, "--shape-seed", &v)) != 0) {
+            char *end;
+            if (rc < 0 || !*v || !isdigit((unsigned char)*v) || (o.shape_seed = strtoull(v, &end, 10), *end)) {
+                fprintf(stderr, "chanmul verify: --shape-seed takes an unsigned integer\n");
+                return EXIT_USAGE;
+            }
+        } else if ((rc = cli_option(argc, argv, &i, "--random-shapes", &v)) != 0) {
+            if (rc < 0 || int_parse(v, &o.random_shapes) != 0) {
+                fprintf(stderr, "chanmul verify: --random-shapes takes a non-negative integer\n");
+                return EXIT_USAGE;
+            }
+        } else if ((rc = cli_shape_option(argc, argv, &i, "chanmul verify", &o.shape)) != 0) {
+            if (rc < 0)
+                return EXIT_USAGE;
+            o.have_shape = 1;
+        } else if ((rc = cli_layout_option(argc, argv, &i, "chanmul verify", &layout)) != 0) {
+            if (rc < 0)
+                return EXIT_USAGE;
+            o.layout = (int)layout;
+        } else if ((rc = cli_option(argc, argv, &i, "--threads", &v)) != 0) {
+            if (rc < 0 || int_parse(v, &o.threads) != 0) {
+                fprintf(stderr, "chanmul verify: --threads takes a non-negative integer, not '%s'\n", v ? v : "");
+                return EXIT_USAGE;
+            }
+        } else if ((rc = cli_option(argc, argv, &i, "--plugin", &v)) != 0) {
+            if (rc < 0)
+                return EXIT_USAGE;
+            if (plugin_count == MAX_PLUGINS) {
+                fprintf(stderr, "chanmul verify: at most %d plugins\n", MAX_PLUGINS);
+                return EXIT_USAGE;
+            }
+            plugins[plugin_count++] = v;
+        } else if ((rc = cli_option(argc, argv, &i, "--data", &v)) != 0) {
+            verify_data d;
+            if (rc < 0 || verify_data_parse(v, &d) != 0) {
+                fprintf(stderr, "chanmul verify: unknown data '%s' (valid: smallint, random, special)\n", v ? v : "");
+                return EXIT_USAGE;
+            }
+            o.data = (int)d;
+        } else if ((rc = cli_option(argc, argv, &i, "--seed", &v)) != 0) {
+            char *end;
+            if (rc < 0 || !*v || (o.seed = strtoull(v, &end, 10), *end)) {
+                fprintf(stderr, "chanmul verify: --seed takes an unsigned integer\n");
+                return EXIT_USAGE;
+            }
+            o.have_seed = 1;
+        } else if ((rc = cli_option(argc, argv, &i, "--offsets", &v)) != 0) {
+            if (rc < 0 || parse_offsets(v, o.offsets) != 0) {
+                fprintf(stderr, "chanmul verify: --offsets takes X,S,Y, each 0..15 floats\n");
+                return EXIT_USAGE;
+            }
+            o.have_offsets = 1;
+        } else if ((rc = cli_option(argc, argv, &i, "--max-reports", &v)) != 0) {
+            if (rc < 0 || int_parse(v, &o.max_reports) != 0) {
+                fprintf(stderr, "chanmul verify: --max-reports takes a non-negative integer\n");
+                return EXIT_USAGE;
+            }
+        } else if (strcmp(argv[i], "--in-place") == 0) {
+            o.in_place = 1;
+        } else if (strcmp(argv[i], "--not-in-place") == 0) {
+            o.in_place = 0;
+        } else if (strcmp(argv[i], "--no-large") == 0) {
+            o.include_large = 0;
+        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            verify_usage(stdout);
+            return 0;
+        } else {
+            fprintf(stderr, "chanmul verify: unknown argument '%s'\n", argv[i]);
+            verify_usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (o.have_shape) {
+        /* The verifier allocates the tensor several times over: refuse sizes
+         * that cannot even be expressed, as a usage error, before anything runs. */
+        int shape_err = 0;
+        chanmul_problem_elements(&o.shape, &shape_err);
+        if (shape_err) {
+            char shape[96];
+            fprintf(stderr, "chanmul verify: shape %s is too large: %s\n",
+                    shape_format(&o.shape, shape, sizeof shape), chanmul_strerror(shape_err));
+            return EXIT_USAGE;
+        }
+    }
+    cli_warn_isa_cap("chanmul verify");
+    verify_target *targets;
+    size_t count;
+    int rc = cli_targets(impl_name, plugins, plugin_count, o.op, &targets, &count);
+    if (rc)
+        return rc; /* plugins loaded before the one that failed: freed by main */
+    o.targets = targets;
+    o.target_count = count;
+    verify_counts *per = calloc(count ? count : 1, sizeof *per), total;
+    if (!per) {
+        fprintf(stderr, "chanmul verify: out of memory\n");
+        cli_targets_free(targets);
+        return EXIT_USAGE;
+    }
+    printf("verify: isa %s, %zu implementation(s), op %s", chanmul_isa_name(chanmul_cpu_isa()), count,
+           o.op < 0 ? "all" : chanmul_op_name((chanmul_op)o.op));
+    if (!o.have_shape)
+        printf(", %d random shapes per op from --shape-seed %llu", o.random_shapes, o.shape_seed);
+    printf("\n");
+    fflush(stdout);
+    int err = verify_run(&o, per, &total);
+    for (size_t t = 0; t < count; t++) {
+        const char *why = NULL;
+        int ok = chanmul_impl_available(targets[t].impl, &why);
+        printf("  %-16s %-9s %6ld passed %6ld failed %6ld skipped", targets[t].impl->name,
+               chanmul_kind_name(targets[t].impl->kind), per[t].passed, per[t].failed,
+               per[t].skipped);
+        if (per[t].mistrusted)
+            printf(" (%ld mistrusted)", per[t].mistrusted);
+        if (!ok)
+            printf(" (not available: %s)", why);
+        printf("\n");
+    }
+    if (err)
+        fprintf(stderr, "chanmul verify: verifier error: %s\n", chanmul_strerror(err));
+    printf("verify: %ld passed, %ld failed, %ld skipped\n", total.passed, total.failed,
+           total.skipped);
+    free(per);
+    cli_targets_free(targets);
+    return total.failed > 0 || err ? EXIT_VERDICT : 0;
+}
+
