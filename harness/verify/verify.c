@@ -1,5 +1,6 @@
 #include "verify.h"
 
+#include "cases.h"
 #include "shape.h"
 #include "shell_word.h"
 
@@ -15,14 +16,6 @@
 #define GUARD_BITS 0x7fc0deadu
 #define POISON_BITS 0x3e5a5a5au /* what y holds before the call: finite, unlikely */
 #define MAX_OFFSET 16
-
-/* Channel counts around every vector width and tile, and the spatial sizes and
- * batches of the matrix (issue #2). */
-static const size_t matrix_channels[] = {1, 2, 3, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 1000, 1001};
-static const size_t matrix_spatial[][2] = {{1, 1}, {1, 2}, {3, 3}, {7, 7}, {13, 17}};
-static const size_t matrix_batches[] = {0, 1, 2, 3, 7};
-/* Shapes for the alignment sweep: odd sizes so every offset meets a tail. */
-static const chanmul_problem alignment_shapes[] = {{0, 0, 2, 3, 3, 17}, {0, 0, 1, 7, 7, 33}};
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -64,13 +57,6 @@ void verify_options_init(verify_options *o)
 
 /* ---- data ------------------------------------------------------------------ */
 
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
 
 static float float_from_bits(uint32_t bits)
 {
@@ -89,7 +75,7 @@ static uint32_t bits_of(float f)
 /* Any finite float: random sign, exponent 1..254 (1 in 64 denormal), mantissa. */
 static float random_full_range(uint64_t *rng)
 {
-    uint64_t r = splitmix64(rng);
+    uint64_t r = verify_splitmix64(rng);
     uint32_t sign = (uint32_t)(r >> 63) << 31;
     uint32_t exponent = (r >> 32) % 64 == 0 ? 0 : 1 + (uint32_t)((r >> 40) % 254);
     uint32_t mantissa = (uint32_t)r & 0x7fffffu;
@@ -104,7 +90,7 @@ static const float special_scales_safe[] = {1.0f, -1.0f, 0.5f, 2.0f, 1e-20f, 3e3
 
 static float ordinary_value(uint64_t *rng)
 {
-    uint64_t r = splitmix64(rng);
+    uint64_t r = verify_splitmix64(rng);
     return ((float)(r % 2000001) - 1000000.0f) / 997.0f;
 }
 
@@ -119,7 +105,7 @@ static void fill_operand(verify_data data, uint64_t seed, uint64_t *rng, int is_
         /* Non-zero x in +-[1, 16]; factors distinct across up to 254 elements. */
         if (is_data)
             for (size_t i = 0; i < len; i++) {
-                uint64_t r = splitmix64(rng);
+                uint64_t r = verify_splitmix64(rng);
                 v[i] = (float)(1 + (int)(r % 16)) * (r & 0x100 ? -1.0f : 1.0f);
             }
         else
@@ -134,14 +120,14 @@ static void fill_operand(verify_data data, uint64_t seed, uint64_t *rng, int is_
                 v[i] = random_full_range(rng);
                 continue;
             }
-            uint64_t r = splitmix64(rng);
+            uint64_t r = verify_splitmix64(rng);
             uint32_t exponent = 97 + (uint32_t)((r >> 32) % 61);
             v[i] = float_from_bits((uint32_t)(r >> 63) << 31 | exponent << 23 | ((uint32_t)r & 0x7fffffu));
         }
         break;
     case VERIFY_DATA_SPECIAL:
         for (size_t i = 0; i < len; i++) {
-            uint64_t r = splitmix64(rng);
+            uint64_t r = verify_splitmix64(rng);
             if (!is_data && len < 4)
                 v[i] = special_scales_safe[r % COUNT_OF(special_scales_safe)];
             else if (r % (is_data ? 4 : 3) == 0)
@@ -632,89 +618,30 @@ static void run_shape(runner *r, const chanmul_problem *shape, int large,
     }
 }
 
-/* Shapes over 1.25x the last-level cache, one NHWC-hostile (C = 3), one wide. */
-static void large_shapes(chanmul_op op, chanmul_problem out[2])
-{
-    size_t elements = chanmul_llc_bytes() / sizeof(float) * 5 / 4;
-    chanmul_problem a = {op, 0, 1, 0, 1024, 3};
-    a.h = elements / (1024 * 3) + 1;
-    chanmul_problem b = {op, 0, 0, 7, 7, 1001};
-    b.n = elements / (49 * 1001) + 1;
-    out[0] = a;
-    out[1] = b;
-}
-
-/*
- * The magnitudes real models use, one dimension at a time (the others small):
- * batches of 8 to 256, planes from 16x16 to beyond 65536 elements (28x28,
- * 32x32 = 1024, 56x56, 224x224), channels around 2048 and 4096 and beyond.
- * A kernel whose bug lives at one of these scales (a batch split, a plane
- * walk, a long pattern) fails here.
- */
-static const chanmul_problem magnitude_shapes[] = {
-    /* batches */
-    {0, 0, 8, 3, 3, 17}, {0, 0, 9, 2, 2, 33}, {0, 0, 16, 1, 1, 64}, {0, 0, 33, 3, 3, 8},
-    {0, 0, 64, 2, 3, 17}, {0, 0, 256, 1, 1, 100}, {0, 0, 256, 3, 3, 16},
-    /* planes */
-    {0, 0, 1, 16, 16, 3}, {0, 0, 2, 28, 28, 5}, {0, 0, 1, 32, 32, 3}, {0, 0, 3, 33, 31, 4},
-    {0, 0, 2, 56, 56, 2}, {0, 0, 1, 224, 224, 2}, {0, 0, 1, 257, 257, 1},
-    /* channels */
-    {0, 0, 2, 1, 1, 2047}, {0, 0, 1, 1, 1, 2048}, {0, 0, 2, 1, 1, 2049}, {0, 0, 1, 2, 2, 4096},
-    {0, 0, 2, 1, 1, 4097}, {0, 0, 1, 1, 1, 8191}, {0, 0, 1, 3, 1, 5000},
-};
-
-/* The random-shape pass: each dimension drawn log-uniformly across the
- * magnitudes above (batch 1..256, H and W 1..300, C 1..8192), shrunk until the
- * tensor fits RANDOM_SHAPE_MAX_ELEMENTS. */
-#define RANDOM_SHAPE_MAX_ELEMENTS ((size_t)1 << 18)
-
-static size_t log_uniform(uint64_t *rng, size_t max)
-{
-    double u = (double)(splitmix64(rng) >> 11) / 9007199254740992.0; /* [0, 1) */
-    size_t v = (size_t)exp(u * log((double)max + 1.0));
-    return v < 1 ? 1 : v > max ? max : v;
-}
-
-static chanmul_problem random_shape(uint64_t *rng, chanmul_op op)
-{
-    chanmul_problem p = {op, 0, log_uniform(rng, 256), log_uniform(rng, 300), log_uniform(rng, 300),
-                         log_uniform(rng, 8192)};
-    while (p.n * p.h * p.w * p.c > RANDOM_SHAPE_MAX_ELEMENTS) {
-        size_t *largest = &p.n;
-        if (p.h > *largest)
-            largest = &p.h;
-        if (p.w > *largest)
-            largest = &p.w;
-        if (p.c > *largest)
-            largest = &p.c;
-        *largest = (*largest + 1) / 2;
-    }
-    return p;
-}
-
-/* Every case of the matrix for one op. */
+/* Every case of the matrix for one op, from its case list (cases.c). */
 static void run_op_matrix(runner *r, chanmul_op op)
 {
     const verify_options *o = r->o;
-    for (size_t b = 0; b < COUNT_OF(matrix_batches); b++)
-        for (size_t sp = 0; sp < COUNT_OF(matrix_spatial); sp++)
-            for (size_t ch = 0; ch < COUNT_OF(matrix_channels) && !r->error; ch++) {
-                chanmul_problem p = {op, CHANMUL_NHWC, matrix_batches[b], matrix_spatial[sp][0],
-                                     matrix_spatial[sp][1], matrix_channels[ch]};
+    const verify_case_list *cl = verify_cases_of(op);
+    for (size_t b = 0; b < cl->batch_count; b++)
+        for (size_t sp = 0; sp < cl->plane_count; sp++)
+            for (size_t ch = 0; ch < cl->channel_count && !r->error; ch++) {
+                chanmul_problem p = {op, CHANMUL_NHWC, cl->batches[b], cl->planes[sp][0], cl->planes[sp][1],
+                                     cl->channels[ch]};
                 run_shape(r, &p, 0, NULL);
             }
     /* Every misalignment 1..15 for x, s and y independently. */
-    for (size_t a = 0; a < COUNT_OF(alignment_shapes) && !r->error; a++)
+    for (size_t a = 0; a < cl->alignment_count && !r->error; a++)
         for (int which = 0; which < 3; which++)
             for (int k = 1; k < MAX_OFFSET && !r->error; k++) {
                 int offsets[3] = {0, 0, 0};
                 offsets[which] = k;
-                chanmul_problem p = alignment_shapes[a];
+                chanmul_problem p = cl->alignment[a];
                 p.op = op;
                 run_shape(r, &p, 0, offsets);
             }
-    for (size_t m = 0; m < COUNT_OF(magnitude_shapes) && !r->error; m++) {
-        chanmul_problem p = magnitude_shapes[m];
+    for (size_t m = 0; m < cl->magnitude_count && !r->error; m++) {
+        chanmul_problem p = cl->magnitudes[m];
         p.op = op;
         run_shape(r, &p, 0, NULL);
     }
@@ -724,16 +651,16 @@ static void run_op_matrix(runner *r, chanmul_op op)
     unsigned long long saved_base = r->seed_base;
     r->seed_base = o->shape_seed << 16;
     for (int k = 0; k < o->random_shapes && !r->error; k++) {
-        chanmul_problem p = random_shape(&rng, op);
+        chanmul_problem p = verify_random_shape(cl, &rng, op);
         r->only_data = k % VERIFY_DATA_COUNT; /* one data mode each, in turn */
         run_shape(r, &p, 0, NULL);
     }
     r->only_data = -1;
     r->seed_base = saved_base;
     if (o->include_large) {
-        chanmul_problem big[2];
-        large_shapes(op, big);
-        for (int i = 0; i < 2 && !r->error; i++)
+        chanmul_problem big[VERIFY_LARGE_SHAPES];
+        verify_large_shapes(op, big);
+        for (int i = 0; i < VERIFY_LARGE_SHAPES && !r->error; i++)
             run_shape(r, &big[i], 1, NULL);
     }
 }
