@@ -1,7 +1,8 @@
 /*
  * The results model behind `chanmul report`: what one Google Benchmark results
  * file says, reduced to one median per benchmark and grouped by site
- * (layout, shape, thread count). Internal to the report (report*.c).
+ * (layout, shape, thread count). Internal to the report (report_*.c, sections_*.c)
+ * and what reads results through it (targets.c, compare.c, compare_cli.c).
  */
 #ifndef CHANMUL_REPORT_MODEL_H
 #define CHANMUL_REPORT_MODEL_H
