@@ -6,6 +6,10 @@
 
 #include <stddef.h>
 
+/* The shape of an operand on `axes` (CHANMUL_AXIS_*) of p's data tensor, in
+ * memory order: the facts table's rule, shared by chanmul_desc_init and the checks. */
+void chanmul_shape_on_axes(const chanmul_problem *p, unsigned axes, chanmul_shape *s);
+
 /*
  * CHANMUL_EACH(m, a, (e1, e2, ...)) expands to m(a, e1) m(a, e2) ... for up to
  * 8 elements: how a registry row's ops column becomes one kernel per op.

@@ -35,50 +35,47 @@ const char *chanmul_op_name(chanmul_op op)
 
 size_t chanmul_shape_elements(const chanmul_shape *s, int *err)
 {
+    /* overflow by the compiler's checked multiply, not by division: this runs
+     * on every call, and four 64-bit divisions cost more than a small kernel */
     size_t total = 1;
+    int overflow = 0;
     *err = 0;
-    for (int i = 0; i < s->rank; i++)
+    for (int i = 0; i < s->rank; i++) {
         if (s->dims[i] == 0)
             return 0;
-    for (int i = 0; i < s->rank; i++) {
-        if (total > SIZE_MAX / s->dims[i]) {
-            *err = CHANMUL_EOVERFLOW;
-            return 0;
-        }
-        total *= s->dims[i];
+        overflow |= __builtin_mul_overflow(total, s->dims[i], &total);
     }
-    if (total > SIZE_MAX / sizeof(float)) {
+    size_t bytes;
+    if (overflow || __builtin_mul_overflow(total, sizeof(float), &bytes)) {
         *err = CHANMUL_EOVERFLOW;
         return 0;
     }
     return total;
 }
 
-/* The data tensor's logical axes in memory order, for a layout. */
-static void memory_order(const chanmul_problem *p, unsigned axes[4], size_t extents[4])
+/* The shape on `axes` of p's data tensor, in memory order. Written out axis by
+ * axis from p itself: a table of extents built first and read back costs a
+ * failed store-to-load forward per element on some CPUs (this runs on every
+ * call: it was most of a small call's time). */
+static inline void shape_on_axes(const chanmul_problem *p, unsigned axes, chanmul_shape *s)
 {
-    static const unsigned nhwc[4] = {CHANMUL_AXIS_N, CHANMUL_AXIS_H, CHANMUL_AXIS_W, CHANMUL_AXIS_C};
-    static const unsigned nchw[4] = {CHANMUL_AXIS_N, CHANMUL_AXIS_C, CHANMUL_AXIS_H, CHANMUL_AXIS_W};
-    const unsigned *order = p->layout == CHANMUL_NHWC ? nhwc : nchw;
-    for (int i = 0; i < 4; i++) {
-        axes[i] = order[i];
-        extents[i] = order[i] == CHANMUL_AXIS_N ? p->n
-                     : order[i] == CHANMUL_AXIS_H ? p->h
-                     : order[i] == CHANMUL_AXIS_W ? p->w
-                                                  : p->c;
-    }
+    int rank = 0;
+    if (axes & CHANMUL_AXIS_N)
+        s->dims[rank++] = p->n;
+    if (p->layout == CHANMUL_NCHW && (axes & CHANMUL_AXIS_C))
+        s->dims[rank++] = p->c;
+    if (axes & CHANMUL_AXIS_H)
+        s->dims[rank++] = p->h;
+    if (axes & CHANMUL_AXIS_W)
+        s->dims[rank++] = p->w;
+    if (p->layout == CHANMUL_NHWC && (axes & CHANMUL_AXIS_C))
+        s->dims[rank++] = p->c;
+    s->rank = rank;
 }
 
-static chanmul_shape shape_on_axes(const chanmul_problem *p, unsigned kept)
+void chanmul_shape_on_axes(const chanmul_problem *p, unsigned axes, chanmul_shape *s)
 {
-    unsigned axes[4];
-    size_t extents[4];
-    chanmul_shape s = {0, {0}};
-    memory_order(p, axes, extents);
-    for (int i = 0; i < 4; i++)
-        if (kept & axes[i])
-            s.dims[s.rank++] = extents[i];
-    return s;
+    shape_on_axes(p, axes, s);
 }
 
 int chanmul_desc_init(chanmul_desc *d, const chanmul_problem *p)
@@ -90,21 +87,27 @@ int chanmul_desc_init(chanmul_desc *d, const chanmul_problem *p)
     const chanmul_op_info *info = chanmul_op_info_of(p->op);
     if (!info)
         return CHANMUL_EOP;
-    memset(d, 0, sizeof *d);
+    int err = 0;
+    size_t total = chanmul_problem_elements(p, &err);
+    if (err)
+        return err;
+    /* (no memset: a call's descriptor is built on every chanmul_run, and only
+     * the operands the op has are read) */
     d->p = *p;
     d->inputs = info->inputs;
     d->outputs = info->outputs;
-    int err = 0;
-    for (int k = 0; k < info->inputs; k++) {
-        d->in[k] = shape_on_axes(p, info->operand_axes[k]);
-        if (chanmul_shape_elements(&d->in[k], &err), err)
+    for (int k = 0; k < info->inputs + info->outputs; k++) {
+        chanmul_shape *s = k < info->inputs ? &d->in[k] : &d->out[k - info->inputs];
+        shape_on_axes(p, info->operand_axes[k], s);
+        /* an operand's dims are some of x's: it can only overflow when x is
+         * empty (a zero dimension outside it) */
+        if (total == 0 && (chanmul_shape_elements(s, &err), err))
             return err;
     }
-    for (int k = 0; k < info->outputs; k++) {
-        d->out[k] = shape_on_axes(p, info->operand_axes[info->inputs + k]);
-        if (chanmul_shape_elements(&d->out[k], &err), err)
-            return err;
-    }
+    for (int k = info->inputs; k < CHANMUL_MAX_INPUTS; k++)
+        d->in[k].rank = 0;
+    for (int k = info->outputs; k < CHANMUL_MAX_OUTPUTS; k++)
+        d->out[k].rank = 0;
     return 0;
 }
 
