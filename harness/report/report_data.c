@@ -334,6 +334,48 @@ static void raw_row_free(raw_row *r)
     memset(r, 0, sizeof *r);
 }
 
+/* "layout/NxHxWxC/threads:T": where a row was timed. */
+static char *site_key(const raw_row *r)
+{
+    char key[256];
+    snprintf(key, sizeof key, "%s/%zux%zux%zux%zu/threads:%d", r->layout, r->n, r->h, r->w, r->c, r->threads);
+    return xstrdup(key);
+}
+
+static int cmp_string(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* One op's view keeps the baselines only where that op was timed: the
+ * baselines of another op's shapes are not this op's sites (a site with a
+ * memcpy and no kernel would read as a shortfall). Returns the rows kept. */
+static size_t drop_lone_baselines(raw_row *rows, size_t n)
+{
+    char **sites = xcalloc(n ? n : 1, sizeof *sites);
+    size_t nsites = 0, kept = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!is_baseline_op(rows[i].op))
+            sites[nsites++] = site_key(&rows[i]);
+    qsort(sites, nsites, sizeof *sites, cmp_string);
+    for (size_t i = 0; i < n; i++) {
+        int keep = !is_baseline_op(rows[i].op);
+        if (!keep) {
+            char *key = site_key(&rows[i]);
+            keep = bsearch(&key, sites, nsites, sizeof *sites, cmp_string) != NULL;
+            free(key);
+        }
+        if (keep)
+            rows[kept++] = rows[i];
+        else
+            raw_row_free(&rows[i]);
+    }
+    for (size_t i = 0; i < nsites; i++)
+        free(sites[i]);
+    free(sites);
+    return kept;
+}
+
 static int cmp_raw(const void *a, const void *b)
 {
     return strcmp(((const raw_row *)a)->key, ((const raw_row *)b)->key);
@@ -738,6 +780,8 @@ int rp_load_op(const char *path, const char *op, rp_file *f, char *err, size_t e
             r->bps = working_set(r->op, r->n, r->h, r->w, r->c) / r->real_time;
         }
     }
+    if (op)
+        used = drop_lone_baselines(rows, used);
     qsort(rows, used, sizeof *rows, cmp_raw);
     reduce(f, rows, used);
     organise(f);
