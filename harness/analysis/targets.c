@@ -1,6 +1,6 @@
 /*
  * The performance targets T1-T4 (targets.h) evaluated on one results file.
- * Data only: report.c turns it into Markdown.
+ * Data only: harness/report/sections_targets.c turns it into Markdown.
  *
  * The evaluation walks the sites in the file's order (grouped by layout, shapes
  * sorted within a layout), so the rows, the worst points and the verdict texts

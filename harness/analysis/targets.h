@@ -1,7 +1,7 @@
 /*
  * The performance targets T1-T4 of one results file, evaluated as data: the
  * verdicts, the rows behind them and the shortfalls, with nothing printed.
- * `chanmul report` formats them (report.c); anything else that needs the
+ * `chanmul report` formats them (harness/report/sections_targets.c); anything else that needs the
  * verdicts (a CI check, another format) reads the same data.
  *
  * Every target compares the best chanmul kernel at a site (the fastest timed

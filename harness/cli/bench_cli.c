@@ -7,6 +7,7 @@
 #include "chanmul_internal.h"
 #include "cli.h"
 #include "clock.h"
+#include "paths.h"
 #include "shape.h"
 #include "sweep_plan.h"
 
@@ -267,12 +268,7 @@ static int sweep_command(command_state *cs, int argc, char **argv)
     /* the folder the results go to: --json's when given (compare --paired does), else --out */
     char json_dir[1024];
     if (a.json) {
-        snprintf(json_dir, sizeof json_dir, "%s", a.json);
-        char *slash = strrchr(json_dir, '/');
-        if (slash)
-            *(slash == json_dir ? slash + 1 : slash) = '\0';
-        else
-            snprintf(json_dir, sizeof json_dir, ".");
+        path_parent_dir(a.json, json_dir, sizeof json_dir);
         out_dir = json_dir;
     }
     if (access(out_dir, W_OK) != 0) {
