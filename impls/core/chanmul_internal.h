@@ -72,11 +72,6 @@ static inline size_t chanmul_factor_index(const chanmul_factor_walk *w, size_t i
     return (w->stride ? i / w->block * w->stride : 0) + i % w->period;
 }
 
-/* y[i] = x[i] * f[index(i)] for i in [begin, end), walking runs or slices
- * with a plain inner loop the compiler vectorises (omp_tiled's tile). */
-void chanmul_factor_tile(const chanmul_factor_walk *w, const float *x, const float *f, float *y,
-                         size_t begin, size_t end);
-
 /* omp_tiled: OpenMP over tiles of CHANMUL_OMP_TILE_ELEMENTS, dealt statically. */
 int chanmul_factor_omp_tiled(const chanmul_desc *d, const chanmul_tensors *t, int threads);
 

@@ -95,8 +95,9 @@ static void tile_slices(const chanmul_factor_walk *w, const float *x, const floa
     }
 }
 
-void chanmul_factor_tile(const chanmul_factor_walk *w, const float *x, const float *f, float *y,
-                         size_t begin, size_t end)
+/* y[i] = x[i] * f[index(i)] for i in [begin, end): omp_tiled's tile. */
+static void factor_tile(const chanmul_factor_walk *w, const float *x, const float *f, float *y,
+                        size_t begin, size_t end)
 {
     if (w->runs)
         tile_runs(w, x, f, y, begin, end);
@@ -117,7 +118,7 @@ int chanmul_factor_omp_tiled(const chanmul_desc *d, const chanmul_tensors *t, in
     for (long long tile = 0; tile < tiles; tile++) {
         size_t begin = (size_t)tile * CHANMUL_OMP_TILE_ELEMENTS;
         size_t end = begin + CHANMUL_OMP_TILE_ELEMENTS < total ? begin + CHANMUL_OMP_TILE_ELEMENTS : total;
-        chanmul_factor_tile(&w, x, f, y, begin, end);
+        factor_tile(&w, x, f, y, begin, end);
     }
     return CHANMUL_OK;
 }

@@ -154,9 +154,7 @@ static int check_shapes(const chanmul_desc *d, const chanmul_op_info *info)
     return 0;
 }
 
-/* The checks of chanmul_check_desc; shapes_known: d came from chanmul_desc_init
- * in this call (the short form), so its shapes need no second look. */
-static int check_call(const chanmul_desc *d, const chanmul_tensors *t, int threads, int shapes_known)
+int chanmul_check_desc(const chanmul_desc *d, const chanmul_tensors *t, int threads)
 {
     int err;
     if (!d || !t)
@@ -171,9 +169,9 @@ static int check_call(const chanmul_desc *d, const chanmul_tensors *t, int threa
     size_t total = chanmul_problem_elements(&d->p, &err);
     if (err)
         return err;
-    if (!shapes_known && (err = check_shapes(d, info)) != 0)
+    if ((err = check_shapes(d, info)) != 0)
         return err;
-    if (!shapes_known && total == 0) /* a factor's own size can overflow while x is empty */
+    if (total == 0) /* a factor's own size can overflow while x is empty */
         for (int k = 0; k < d->inputs + d->outputs; k++)
             if (chanmul_shape_elements(k < d->inputs ? &d->in[k] : &d->out[k - d->inputs], &err), err)
                 return err;
@@ -208,17 +206,10 @@ static int check_call(const chanmul_desc *d, const chanmul_tensors *t, int threa
     return CHANMUL_OK;
 }
 
-int chanmul_check_desc(const chanmul_desc *d, const chanmul_tensors *t, int threads)
+/* After the arguments' checks: the implementation's, then its kernel for the op. */
+static int dispatch(const chanmul_impl *impl, const chanmul_desc *d, const chanmul_tensors *t,
+                    int threads)
 {
-    return check_call(d, t, threads, 0);
-}
-
-static int exec_call(const chanmul_impl *impl, const chanmul_desc *d, const chanmul_tensors *t,
-                     int threads, int shapes_known)
-{
-    int err = check_call(d, t, threads, shapes_known);
-    if (err)
-        return err;
     if (!impl)
         return CHANMUL_ENOIMPL;
     if (!chanmul_impl_covers(impl, d->p.op))
@@ -236,7 +227,8 @@ static int exec_call(const chanmul_impl *impl, const chanmul_desc *d, const chan
 int chanmul_exec(const chanmul_impl *impl, const chanmul_desc *d, const chanmul_tensors *t,
                  int threads)
 {
-    return exec_call(impl, d, t, threads, 0);
+    int err = chanmul_check_desc(d, t, threads);
+    return err ? err : dispatch(impl, d, t, threads);
 }
 
 /*
@@ -321,20 +313,10 @@ int chanmul_run(const chanmul_impl *impl, const chanmul_problem *p, const float 
     int err = short_form(p, x, s, y, threads, &local, &e);
     if (err)
         return err;
-    if (!impl)
-        return CHANMUL_ENOIMPL;
-    if (!chanmul_impl_covers(impl, p->op))
-        return CHANMUL_EOP;
-    if (!chanmul_impl_available(impl, NULL))
-        return CHANMUL_EISA;
-    if (p->n == 0 || p->h == 0 || p->w == 0 || p->c == 0)
-        return CHANMUL_OK;
-    if (!impl->kernels[p->op])
-        return impl->scale_abi1(p, x, s, y, threads);
     chanmul_tensors t = {{x, s, NULL}, {y, NULL, NULL}};
     int was_busy = cache.busy;
     cache.busy = 1;
-    err = impl->kernels[p->op](&e->d, &t, threads);
+    err = dispatch(impl, &e->d, &t, threads);
     cache.busy = was_busy;
     return err;
 }
