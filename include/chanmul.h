@@ -40,7 +40,8 @@ typedef enum chanmul_error {
     CHANMUL_ENOIMPL = -10,     /* no implementation of that name */
     CHANMUL_EPEER = -11,       /* a peer library reported a failure */
     CHANMUL_EPROBLEM = -12,    /* malformed problem description (NULL problem) */
-    CHANMUL_ESHAPE = -13       /* a descriptor's operand shapes do not match its op and problem */
+    CHANMUL_ESHAPE = -13,      /* a descriptor's operand shapes do not match its op and problem */
+    CHANMUL_ESELECTION = -14   /* a selection file cannot be read, is malformed, or is not for this CPU and build */
 } chanmul_error;
 
 typedef enum chanmul_layout {
@@ -159,7 +160,8 @@ typedef enum chanmul_kind {
     CHANMUL_KIND_REFERENCE = 0, /* the ground truth */
     CHANMUL_KIND_CHANMUL = 1,   /* one of chanmul's competing kernels */
     CHANMUL_KIND_PEER = 2,      /* another library behind the same interface */
-    CHANMUL_KIND_PLUGIN = 3     /* a user's kernel loaded from a shared object */
+    CHANMUL_KIND_PLUGIN = 3,    /* a user's kernel loaded from a shared object */
+    CHANMUL_KIND_SELECTOR = 4   /* `auto`: runs the implementation a selection file or heuristic picks */
 } chanmul_kind;
 
 /* Instruction-set levels, in increasing order. */
@@ -231,6 +233,79 @@ chanmul_isa chanmul_cpu_isa_uncapped(void);
 int chanmul_default_threads(void);
 /* Size of the last-level cache in bytes (32 MiB if the OS cannot tell). */
 size_t chanmul_llc_bytes(void);
+
+/* ---- the machine and the build (what a selection file is bound to) ------------- */
+
+/* The CPU as CPUID and the OS describe it. Two signatures are the same CPU
+ * for a selection file when every field is equal (chanmul_cpu_signature_diff). */
+typedef struct chanmul_cpu_signature {
+    char vendor[16];       /* "AuthenticAMD", "GenuineIntel", "unknown" */
+    int family, model;     /* CPUID's display family and model */
+    char flags[96];        /* the ISA features chanmul dispatches on, space-separated */
+    char isa[8];           /* the ISA the kernels use: chanmul_cpu_isa(), capped by CHANMUL_MAX_ISA */
+    size_t l1d_bytes, l2_bytes, llc_bytes; /* per cache instance, from CPUID's cache leaves */
+    int cores;             /* online logical CPUs */
+} chanmul_cpu_signature;
+
+void chanmul_cpu_signature_get(chanmul_cpu_signature *sig);
+/* 0 when a and b are the same CPU; else 1 and a description of the first
+ * difference in why ("model: file 17, this CPU 1"). */
+int chanmul_cpu_signature_diff(const chanmul_cpu_signature *file, const chanmul_cpu_signature *here,
+                               char *why, size_t len);
+
+/* The library's own build: what produced the kernels a selection file timed. */
+typedef struct chanmul_build_identity {
+    const char *version;      /* CHANMUL_VERSION */
+    const char *git_revision; /* git describe of the source tree, "-dirty" when modified */
+    const char *compiler;     /* the C compiler's version string */
+    const char *flags;        /* build type and C flags */
+} chanmul_build_identity;
+
+const chanmul_build_identity *chanmul_build_identity_get(void);
+
+/* ---- auto: the implementation chosen per problem ---------------------------------- */
+
+/* stream's tunable parameters: what the tuner measures and `auto` runs it
+ * with. A field of 0 means the built-in default. */
+typedef struct chanmul_tunables {
+    size_t min_elements_per_thread; /* fewer threads below this many elements each */
+    size_t nontemporal_min_bytes;   /* streaming stores for outputs larger than this */
+} chanmul_tunables;
+
+typedef enum chanmul_choice_source {
+    CHANMUL_CHOICE_FORCED = 0,   /* CHANMUL_IMPL names it */
+    CHANMUL_CHOICE_FILE = 1,     /* the selection file's entry for the problem's region */
+    CHANMUL_CHOICE_HEURISTIC = 2 /* no usable selection file: the built-in rule */
+} chanmul_choice_source;
+
+/* What `auto` runs for one problem and thread count, and why. */
+typedef struct chanmul_choice {
+    const chanmul_impl *impl;      /* what runs */
+    const chanmul_impl *runner_up; /* the second fastest where it was measured; else NULL */
+    chanmul_choice_source source;
+    int measured;                  /* 1: margin fields come from the selection file */
+    double margin;                 /* runner-up's time / the winner's - 1 (median of paired rounds) */
+    double margin_low, margin_high;/* its confidence interval */
+    int tie;                       /* the interval includes 0: the simpler kernel was taken */
+    chanmul_problem region;        /* the tuning grid point whose entry decided (FILE) */
+    int region_threads;
+    chanmul_tunables tunables;     /* stream's parameters in this choice */
+    char why[1536];                /* one line: the source and, for the heuristic, why no file */
+} chanmul_choice;
+
+/* Fills *c with what `auto` runs for p at `threads` (0 = the default). The
+ * selection file (CHANMUL_TUNING, else chanmul_selection_default_path()) is
+ * read once per process. 0, or CHANMUL_EPROBLEM / CHANMUL_EOP / CHANMUL_ELAYOUT. */
+int chanmul_auto_choose(const chanmul_problem *p, int threads, chanmul_choice *c);
+
+/* The selection file `auto` reads when CHANMUL_TUNING is not set:
+ * $XDG_CACHE_HOME/chanmul/selection.json, else $HOME/.cache/chanmul/selection.json
+ * (NULL when neither variable is set). Into buf. */
+const char *chanmul_selection_default_path(char *buf, size_t len);
+
+/* The selection file's state in this process, one line ("no file", "loaded
+ * PATH: 212 entries", "refused PATH: model: file 17, this CPU 1", ...). */
+const char *chanmul_selection_status(void);
 
 /*
  * Plugin ABI (see README.md, "Plugins"): a shared object exports

@@ -396,8 +396,8 @@ static void test_layout_threads_problem_op_impl(void)
 
 /* ---- strerror ----------------------------------------------------------------------- */
 
-/* The most negative chanmul_error (CHANMUL_ESHAPE). */
-#define LAST_CODE 13
+/* The most negative chanmul_error (CHANMUL_ESELECTION). */
+#define LAST_CODE 14
 
 static void test_strerror(void)
 {
@@ -553,7 +553,7 @@ static void test_registry(void)
                 CHECK(chanmul_impl_covers(a, (chanmul_op)op), "the reference does not cover op %s",
                       chanmul_op_name((chanmul_op)op));
         CHECK(a->kind == CHANMUL_KIND_REFERENCE || a->kind == CHANMUL_KIND_CHANMUL ||
-                  a->kind == CHANMUL_KIND_PEER,
+                  a->kind == CHANMUL_KIND_PEER || a->kind == CHANMUL_KIND_SELECTOR,
               "implementation %s has kind %d", a->name ? a->name : "?", (int)a->kind);
         CHECK(strcmp(chanmul_kind_name(a->kind), "unknown") != 0, "kind of %s has no name", a->name);
         references += a->kind == CHANMUL_KIND_REFERENCE;

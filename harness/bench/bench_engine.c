@@ -253,7 +253,7 @@ static void baseline_run(const baseline_job *job, int threads)
 static double adjacent_memcpy_bps(const bench_group *g, long long kernel_iters, long long batch)
 {
     const baseline_job job = {g->out[0], g->in[0], g->total, 3.0f, 0};
-    int threads = chanmul_useful_threads(g->total, g->threads);
+    int threads = chanmul_useful_threads(g->total, g->threads, NULL);
     long long iters = kernel_iters / 2 > batch ? kernel_iters / 2 : batch;
     baseline_run(&job, threads); /* the kernel left y in cache state of its own */
     double t0 = monotonic_seconds();
@@ -320,7 +320,7 @@ static void run_item(gbs_state *st, void *arg)
     case BENCH_MEMCPY:
     case BENCH_STREAM_SCALE: {
         const baseline_job job = {g->out[0], g->in[0], g->total, 3.0f, item->what == BENCH_STREAM_SCALE};
-        int threads = chanmul_useful_threads(g->total, g->threads);
+        int threads = chanmul_useful_threads(g->total, g->threads, NULL);
         baseline_run(&job, threads); /* warm-up, untimed */
         while (gbs_keep_running_batch(st, batch))
             for (long long k = 0; k < batch; k++) {

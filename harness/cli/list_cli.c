@@ -70,7 +70,7 @@ int cmd_list(int argc, char **argv)
     }
     printf("\nlayout: include/chanmul.h (the API); impls/core (registry, checks, op facts, platform, thread team,\n"
            "SIMD ranges, the one-factor family's strategies); impls/<op> (each op's kernels); impls/peers;\n"
-           "reference/<op> (each op's ground truth); harness/{problem,verify,bench,results,analysis,report,cli}\n");
+           "reference/<op> (each op's ground truth); harness/{problem,verify,bench,tune,results,analysis,report,cli}\n");
     return 0;
 }
 

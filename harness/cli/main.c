@@ -22,6 +22,8 @@ static const command commands[] = {
     {"verify", cmd_verify, "prove implementations bit-exact against the reference", 0},
     {"bench", cmd_bench, "time implementations at one shape beside memcpy (Google Benchmark)", 1},
     {"sweep", cmd_sweep, "throughput over batch x channels x layouts x threads into results/", 1},
+    {"tune", cmd_tune, "measure every kernel over a grid into the selection file auto reads", 1},
+    {"explain", cmd_explain, "what auto runs for one problem, where the choice comes from, the margin", 0},
     {"report", cmd_report, "results files -> report.md and gnuplot plots", 0},
     {"compare", cmd_compare, "regression verdict between results (or two builds, paired); exit 1 on a regression", 0},
 };

@@ -96,7 +96,18 @@ void chanmul_sample_gate_nchw(const chanmul_problem *p, const float *x, const fl
  * block when the slice moves), threads split over the elements or, when each
  * block is a pattern of its own, over the blocks. */
 int chanmul_factor_ranges(const chanmul_desc *d, const chanmul_tensors *t, int threads,
-                          int allow_nontemporal);
+                          int allow_nontemporal, const chanmul_tunables *tun);
+
+/* stream with the given tunables (NULL: the defaults): what `auto` runs when a
+ * selection file tuned them. */
+int chanmul_stream_tuned(const chanmul_desc *d, const chanmul_tensors *t, int threads,
+                         const chanmul_tunables *tun);
+
+/* Bytes of the data cache at level 1, 2 or 3 (0: the largest) from CPUID, 0 if unknown. */
+size_t chanmul_cpuid_cache_bytes(unsigned level);
+
+/* auto: runs what chanmul_auto_choose picks for d's problem (auto_select.c). */
+int chanmul_auto_exec(const chanmul_desc *d, const chanmul_tensors *t, int threads);
 
 /* Availability predicates used by the registry rows. */
 int chanmul_available_always(const char **why);
@@ -148,8 +159,9 @@ void chanmul_build_pattern_portable(float *v, size_t floats, const float *s, siz
                                     size_t repeat);
 void chanmul_pattern_free(chanmul_pattern *pat);
 
-/* Streaming-store decision for an output of `bytes` bytes, not in place. */
-int chanmul_want_nontemporal(size_t bytes, int in_place);
+/* Streaming-store decision for an output of `bytes` bytes, not in place,
+ * under tun (NULL: the defaults; CHANMUL_NONTEMPORAL overrides both). */
+int chanmul_want_nontemporal(size_t bytes, int in_place, const chanmul_tunables *tun);
 
 /* One ISA's range kernels: process elements [begin, end) of the flat tensor.
  * `pattern` streams x against a pattern (NHWC, and NCHW with short planes);
@@ -174,8 +186,11 @@ chanmul_isa chanmul_kernel_isa(void);
 const chanmul_range_kernels *chanmul_range_kernels_for_cpu(void);
 
 /* Threads worth using for `total` elements when `threads` are allowed (0 =
- * the default): no more than one per CHANMUL_MIN_ELEMENTS_PER_THREAD. */
-int chanmul_useful_threads(size_t total, int threads);
+ * the default): no more than one per tun's min_elements_per_thread (NULL or 0:
+ * CHANMUL_MIN_ELEMENTS_PER_THREAD, or the environment's value). */
+int chanmul_useful_threads(size_t total, int threads, const chanmul_tunables *tun);
+/* stream's default thread threshold: the environment's value, else the L1d in floats. */
+size_t chanmul_default_min_elements_per_thread(void);
 
 /* A job for the thread team: called once per thread, index 0..count-1. */
 typedef void (*chanmul_team_fn)(void *arg, int index, int count);
@@ -192,7 +207,7 @@ int chanmul_team_run(int count, chanmul_team_fn fn, void *arg);
 enum { CHANMUL_NT_NEVER = 0, CHANMUL_NT_BY_SIZE = 1, CHANMUL_NT_DECIDED = 2 };
 int chanmul_run_ranges(const chanmul_range_kernels *k, const chanmul_problem *p,
                        const float *x, const float *s, float *y, int threads,
-                       int allow_nontemporal);
+                       int allow_nontemporal, const chanmul_tunables *tun);
 
 /* peers' availability */
 /* Defined by the peer's source, or by the stub impls/peers.cmake generates when

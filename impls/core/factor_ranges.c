@@ -22,13 +22,14 @@ typedef struct blocks_job {
     float *y;
     size_t blocks, block_elements, stride;
     int nontemporal; /* CHANMUL_NT_DECIDED or CHANMUL_NT_NEVER */
+    const chanmul_tunables *tun;
 } blocks_job;
 
 static void run_blocks(const blocks_job *j, size_t first, size_t last, int threads)
 {
     for (size_t b = first; b < last; b++)
         chanmul_run_ranges(j->k, &j->block, j->x + b * j->block_elements, j->f + b * j->stride,
-                           j->y + b * j->block_elements, threads, j->nontemporal);
+                           j->y + b * j->block_elements, threads, j->nontemporal, j->tun);
 }
 
 /* Thread `index` of `count`: a contiguous share of the samples, one thread each. */
@@ -41,7 +42,7 @@ static void blocks_share(void *arg, int index, int count)
 }
 
 int chanmul_factor_ranges(const chanmul_desc *d, const chanmul_tensors *t, int threads,
-                          int allow_nontemporal)
+                          int allow_nontemporal, const chanmul_tunables *tun)
 {
     const chanmul_range_kernels *k = chanmul_range_kernels_for_cpu();
     const float *x = t->in[0], *f = t->in[1];
@@ -51,19 +52,19 @@ int chanmul_factor_ranges(const chanmul_desc *d, const chanmul_tensors *t, int t
     if (w.runs) {
         chanmul_problem planes = {CHANMUL_OP_SCALE, CHANMUL_NCHW, w.total / (w.run * w.count), 1,
                                   w.run, w.count};
-        return chanmul_run_ranges(k, &planes, x, f, y, threads, allow_nontemporal);
+        return chanmul_run_ranges(k, &planes, x, f, y, threads, allow_nontemporal, tun);
     }
     if (w.stride == 0) {
         chanmul_problem pattern = {CHANMUL_OP_SCALE, CHANMUL_NHWC, w.total / w.period, 1, 1, w.period};
-        return chanmul_run_ranges(k, &pattern, x, f, y, threads, allow_nontemporal);
+        return chanmul_run_ranges(k, &pattern, x, f, y, threads, allow_nontemporal, tun);
     }
     blocks_job job = {k, {CHANMUL_OP_SCALE, CHANMUL_NHWC, 1, 1, w.block / w.period, w.period},
-                      x, f, y, w.total / w.block, w.block, w.stride, CHANMUL_NT_NEVER};
+                      x, f, y, w.total / w.block, w.block, w.stride, CHANMUL_NT_NEVER, tun};
     /* streaming stores are decided by the whole output, not by one sample */
     if (allow_nontemporal != CHANMUL_NT_NEVER && k->isa != CHANMUL_ISA_SCALAR &&
-        chanmul_want_nontemporal(w.total * sizeof(float), x == y))
+        chanmul_want_nontemporal(w.total * sizeof(float), x == y, tun))
         job.nontemporal = CHANMUL_NT_DECIDED;
-    int nthreads = chanmul_useful_threads(w.total, threads);
+    int nthreads = chanmul_useful_threads(w.total, threads, tun);
     if (nthreads == 1 || job.blocks < (size_t)nthreads) {
         run_blocks(&job, 0, job.blocks, nthreads);
     } else if (chanmul_team_run(nthreads, blocks_share, &job) != 0) {
@@ -72,4 +73,10 @@ int chanmul_factor_ranges(const chanmul_desc *d, const chanmul_tensors *t, int t
         blocks_share(&job, omp_get_thread_num(), omp_get_num_threads());
     }
     return CHANMUL_OK;
+}
+
+int chanmul_stream_tuned(const chanmul_desc *d, const chanmul_tensors *t, int threads,
+                         const chanmul_tunables *tun)
+{
+    return chanmul_factor_ranges(d, t, threads, CHANMUL_NT_BY_SIZE, tun);
 }

@@ -101,14 +101,15 @@ void chanmul_split_range(size_t total, size_t grain, int parts, int index, size_
     *end = e < total ? e : total;
 }
 
-/* The largest data or unified cache that CPUID's deterministic cache leaves
- * describe (leaf 4 on Intel, 0x8000001D on AMD with topology extensions), in
- * bytes; 0 when the CPU does not describe its caches that way. These are what
- * the kernel's sysfs cache files (and so hwloc and lscpu) report. glibc's
- * sysconf(_SC_LEVEL3_CACHE_SIZE) reads an older AMD leaf instead, which under
- * some hypervisors says 384 MiB for a 32 MiB L3: trusting it would keep
- * streaming stores off for outputs ten times the real cache. */
-static size_t cpuid_largest_cache_bytes(void)
+/* The data or unified cache of CPUID's deterministic cache leaves (leaf 4 on
+ * Intel, 0x8000001D on AMD with topology extensions) at `level` (1, 2, 3), or
+ * the largest one (level 0), in bytes per instance; 0 when the CPU does not
+ * describe its caches that way. These are what the kernel's sysfs cache files
+ * (and so hwloc and lscpu) report. glibc's sysconf(_SC_LEVEL3_CACHE_SIZE)
+ * reads an older AMD leaf instead, which under some hypervisors says 384 MiB
+ * for a 32 MiB L3: trusting it would keep streaming stores off for outputs ten
+ * times the real cache. */
+size_t chanmul_cpuid_cache_bytes(unsigned level)
 {
 #if defined(__x86_64__) || defined(__i386__)
     unsigned a, b, c, d, leaf = 0;
@@ -123,19 +124,20 @@ static size_t cpuid_largest_cache_bytes(void)
     unsigned best_level = 0;
     for (unsigned sub = 0; sub < 16; sub++) {
         __cpuid_count(leaf, sub, a, b, c, d);
-        unsigned type = a & 31, level = (a >> 5) & 7;
+        unsigned type = a & 31, at = (a >> 5) & 7;
         if (type == 0)
             break; /* no more caches */
         if (type == 2)
             continue; /* instruction cache */
         size_t bytes = (size_t)((b >> 22) + 1) * (((b >> 12) & 1023) + 1) * ((b & 4095) + 1) * ((size_t)c + 1);
-        if (level > best_level || (level == best_level && bytes > best)) {
+        if (level ? at == level : (at > best_level || (at == best_level && bytes > best))) {
             best = bytes;
-            best_level = level;
+            best_level = at;
         }
     }
     return best;
 #else
+    (void)level;
     return 0;
 #endif
 }
@@ -145,7 +147,7 @@ size_t chanmul_llc_bytes(void)
     static size_t cached; /* benign race: every thread computes the same value */
     if (cached)
         return cached;
-    size_t bytes = cpuid_largest_cache_bytes();
+    size_t bytes = chanmul_cpuid_cache_bytes(0);
 #ifdef _SC_LEVEL3_CACHE_SIZE
     if (!bytes) {
         long v = sysconf(_SC_LEVEL3_CACHE_SIZE);
@@ -171,13 +173,15 @@ static int nontemporal_forced(void)
     return cached;
 }
 
-int chanmul_want_nontemporal(size_t bytes, int in_place)
+int chanmul_want_nontemporal(size_t bytes, int in_place, const chanmul_tunables *tun)
 {
     int forced = nontemporal_forced(); /* tests force it both ways */
     if (forced >= 0)
         return forced;
     /* Streaming stores pay off only when the output cannot stay cached anyway. */
-    return !in_place && bytes > chanmul_llc_bytes();
+    size_t threshold = tun && tun->nontemporal_min_bytes ? tun->nontemporal_min_bytes
+                                                         : chanmul_llc_bytes();
+    return !in_place && bytes > threshold;
 }
 
 /* gcd(a, b) for a > 0 and b a power of two (the vector widths): the largest

@@ -62,6 +62,7 @@ const char *chanmul_strerror(int err)
     case CHANMUL_EPEER: return "a peer library reported a failure";
     case CHANMUL_EPROBLEM: return "NULL problem description";
     case CHANMUL_ESHAPE: return "the descriptor's operand shapes do not match its op and problem (use chanmul_desc_init)";
+    case CHANMUL_ESELECTION: return "the selection file cannot be read, is malformed, or was made on another CPU or by another build";
     default: return "unknown chanmul error";
     }
 }
@@ -82,6 +83,7 @@ const char *chanmul_kind_name(chanmul_kind kind)
     case CHANMUL_KIND_CHANMUL: return "chanmul";
     case CHANMUL_KIND_PEER: return "peer";
     case CHANMUL_KIND_PLUGIN: return "plugin";
+    case CHANMUL_KIND_SELECTOR: return "selector";
     }
     return "unknown";
 }

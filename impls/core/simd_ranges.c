@@ -7,24 +7,29 @@
 #include <omp.h>
 #include <stdlib.h>
 
-/* Below this many elements per thread a second thread costs more than it
- * saves. With the thread team (thread_team.c) a fork and join costs about
- * 0.15 us here; measured on this 2-core machine, two threads pay from about
- * 12k elements (1x14x14x64: 0.35-0.40 us against 0.56 us on one thread).
- * CHANMUL_MIN_ELEMENTS_PER_THREAD in the environment overrides it, read once,
- * for tuning on another machine. */
+/* Below this many elements a second thread costs more than it saves. With the
+ * thread team (thread_team.c) a fork and join costs about 0.15 us; measured on
+ * this project's Zen 3 machine (L1d 32 KiB), two threads pay from about 8-12k
+ * elements (1x14x14x64: 0.35-0.40 us against 0.56 us on one thread): an L1d's
+ * worth of floats. So the default is the L1d's size in floats (CPUID), this
+ * value when the CPU does not say; CHANMUL_MIN_ELEMENTS_PER_THREAD in the
+ * environment overrides it, read once; `chanmul tune` measures it, and `auto`
+ * runs stream with the measured value. */
 #ifndef CHANMUL_MIN_ELEMENTS_PER_THREAD
 #define CHANMUL_MIN_ELEMENTS_PER_THREAD 8192
 #endif
 
-static size_t min_elements_per_thread(void)
+size_t chanmul_default_min_elements_per_thread(void)
 {
     static size_t cached; /* benign race: every thread computes the same value */
     if (!cached) {
         const char *env = getenv("CHANMUL_MIN_ELEMENTS_PER_THREAD");
         char *end;
         unsigned long long v = env ? strtoull(env, &end, 10) : 0;
-        cached = env && *env && !*end && v > 0 ? (size_t)v : CHANMUL_MIN_ELEMENTS_PER_THREAD;
+        size_t l1d = chanmul_cpuid_cache_bytes(1);
+        cached = env && *env && !*end && v > 0 ? (size_t)v
+                 : l1d                          ? l1d / sizeof(float)
+                                                : CHANMUL_MIN_ELEMENTS_PER_THREAD;
     }
     return cached;
 }
@@ -37,9 +42,11 @@ static size_t min_elements_per_thread(void)
 #define CHANMUL_NCHW_PATTERN_BELOW_HW 64
 #define CHANMUL_NCHW_PATTERN_MIN_PERIODS 8
 
-int chanmul_useful_threads(size_t total, int threads)
+int chanmul_useful_threads(size_t total, int threads, const chanmul_tunables *tun)
 {
-    size_t max_useful = total / min_elements_per_thread() + 1;
+    size_t per_thread = tun && tun->min_elements_per_thread ? tun->min_elements_per_thread
+                                                            : chanmul_default_min_elements_per_thread();
+    size_t max_useful = total / per_thread + 1;
     int n = chanmul_resolve_threads(threads);
     return (size_t)n > max_useful ? (int)max_useful : n;
 }
@@ -104,7 +111,7 @@ static void run_share(void *arg, int index, int count)
 
 int chanmul_run_ranges(const chanmul_range_kernels *k, const chanmul_problem *p,
                        const float *x, const float *s, float *y, int threads,
-                       int allow_nontemporal)
+                       int allow_nontemporal, const chanmul_tunables *tun)
 {
     size_t total = p->n * p->h * p->w * p->c;
     if (total == 0)
@@ -126,8 +133,8 @@ int chanmul_run_ranges(const chanmul_range_kernels *k, const chanmul_problem *p,
     }
     job.nontemporal = allow_nontemporal != CHANMUL_NT_NEVER && k->isa != CHANMUL_ISA_SCALAR &&
                       (allow_nontemporal == CHANMUL_NT_DECIDED ||
-                       chanmul_want_nontemporal(total * sizeof(float), x == y));
-    int nthreads = chanmul_useful_threads(total, threads);
+                       chanmul_want_nontemporal(total * sizeof(float), x == y, tun));
+    int nthreads = chanmul_useful_threads(total, threads, tun);
     if (nthreads == 1) {
         run_chunk(&job, 0, total);
     } else if (chanmul_team_run(nthreads, run_share, &job) != 0) {

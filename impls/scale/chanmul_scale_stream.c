@@ -3,5 +3,5 @@
 
 int chanmul_scale_stream(const chanmul_desc *d, const chanmul_tensors *t, int threads)
 {
-    return chanmul_factor_ranges(d, t, threads, CHANMUL_NT_BY_SIZE);
+    return chanmul_stream_tuned(d, t, threads, NULL);
 }

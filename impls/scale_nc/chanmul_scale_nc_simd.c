@@ -4,5 +4,5 @@
 int chanmul_scale_nc_simd(const chanmul_desc *d, const chanmul_tensors *t, int threads)
 {
     (void)threads; /* single-threaded by design: the threaded variant is `stream` */
-    return chanmul_factor_ranges(d, t, 1, CHANMUL_NT_NEVER);
+    return chanmul_factor_ranges(d, t, 1, CHANMUL_NT_NEVER, NULL);
 }

@@ -1,0 +1,462 @@
+/* The tuner (tuner.h): stream's tunables first, then every grid point. */
+#include "tuner.h"
+
+#include "chanmul_internal.h"
+#include "clock.h"
+#include "verify.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- profiles ----------------------------------------------------------------------- */
+
+static const size_t quick_batches[] = {1, 8, 32};
+static const size_t quick_channels[] = {8, 64, 256, 1024};
+static const size_t quick_spatials[] = {7, 28};
+static const size_t full_batches[] = {1, 2, 4, 8, 16, 32, 64};
+static const size_t full_channels[] = {3, 8, 16, 32, 64, 128, 256, 512, 1024, 2048};
+static const size_t full_spatials[] = {1, 7, 14, 28, 56};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+static const tune_profile profiles[] = {
+    {"quick", quick_batches, COUNT(quick_batches), quick_channels, COUNT(quick_channels),
+     quick_spatials, COUNT(quick_spatials), (size_t)4 << 20, 5, 0.002},
+    {"full", full_batches, COUNT(full_batches), full_channels, COUNT(full_channels), full_spatials,
+     COUNT(full_spatials), (size_t)32 << 20, 9, 0.005},
+};
+
+const tune_profile *tune_profile_find(const char *name)
+{
+    for (size_t i = 0; i < COUNT(profiles); i++)
+        if (strcmp(profiles[i].name, name) == 0)
+            return &profiles[i];
+    return NULL;
+}
+
+const char *tune_profile_names(void) { return "quick|full"; }
+
+/* ---- one timed problem -------------------------------------------------------------- */
+
+/* A candidate: an implementation, or stream under given tunables. */
+typedef struct candidate {
+    const chanmul_impl *impl;
+    const chanmul_tunables *tun; /* non-NULL: stream run with these */
+    double ns[32];               /* per round */
+} candidate;
+
+#define MAX_ROUNDS 32
+
+typedef struct bench_buffers {
+    chanmul_desc d;
+    chanmul_tensors t;
+    float *block;
+} bench_buffers;
+
+static int buffers_init(bench_buffers *b, const chanmul_problem *p)
+{
+    int err = chanmul_desc_init(&b->d, p);
+    if (err)
+        return err;
+    size_t nx = chanmul_shape_elements(&b->d.in[0], &err), nf = chanmul_shape_elements(&b->d.in[1], &err);
+    /* 4 KiB-aligned operands, x and y apart by a page more than their size (no 4K aliasing) */
+    size_t px = (nx * sizeof(float) + 8191) / 4096 * 4096, pf = (nf * sizeof(float) + 4095) / 4096 * 4096;
+    b->block = aligned_alloc(4096, 2 * px + pf + 4096);
+    if (!b->block)
+        return CHANMUL_ENOMEM;
+    float *x = b->block, *f = (float *)((char *)b->block + px), *y = (float *)((char *)f + pf + 4096);
+    memset(&b->t, 0, sizeof b->t);
+    for (size_t i = 0; i < nx; i++) {
+        x[i] = 1.0f + (float)(i % 251) * 0.0039f;
+        y[i] = 0.0f;
+    }
+    for (size_t i = 0; i < nf; i++)
+        f[i] = 0.5f + (float)(i % 127) * 0.0078f;
+    b->t.in[0] = x;
+    b->t.in[1] = f;
+    b->t.out[0] = y;
+    return 0;
+}
+
+static int call(const candidate *c, const bench_buffers *b, int threads)
+{
+    if (c->tun) {
+        int err = chanmul_check_desc(&b->d, &b->t, threads);
+        return err ? err : chanmul_stream_tuned(&b->d, &b->t, threads, c->tun);
+    }
+    return chanmul_exec(c->impl, &b->d, &b->t, threads);
+}
+
+/* Calls per batch so that a batch lasts at least `seconds`. */
+static long calibrate(const candidate *c, const bench_buffers *b, int threads, double seconds)
+{
+    long k = 1;
+    for (;;) {
+        double t0 = monotonic_seconds();
+        for (long i = 0; i < k; i++)
+            call(c, b, threads);
+        double dt = monotonic_seconds() - t0;
+        if (dt >= seconds || k >= (1L << 26))
+            return k;
+        long next = dt > 0 ? (long)(k * seconds / dt * 1.2) + 1 : k * 10;
+        k = next > k * 10 ? k * 10 : next;
+    }
+}
+
+static unsigned long long next_random(unsigned long long *state)
+{
+    *state += 0x9E3779B97F4A7C15ull;
+    unsigned long long z = *state;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/* Times every candidate `rounds` times, each round in a shuffled order. */
+static int time_candidates(candidate *c, int count, const chanmul_problem *p, int threads, int rounds,
+                           double seconds, unsigned long long *rng)
+{
+    bench_buffers b;
+    int err = buffers_init(&b, p);
+    if (err)
+        return err;
+    long calls[CHANMUL_SELECTION_MAX_CANDIDATES];
+    for (int i = 0; i < count; i++) {
+        call(&c[i], &b, threads); /* warm-up, excluded (STREAM's rule) */
+        calls[i] = calibrate(&c[i], &b, threads, seconds);
+    }
+    int order[CHANMUL_SELECTION_MAX_CANDIDATES];
+    for (int r = 0; r < rounds; r++) {
+        for (int i = 0; i < count; i++)
+            order[i] = i;
+        for (int i = count - 1; i > 0; i--) {
+            int j = (int)(next_random(rng) % (unsigned long long)(i + 1));
+            int tmp = order[i];
+            order[i] = order[j];
+            order[j] = tmp;
+        }
+        for (int i = 0; i < count; i++) {
+            candidate *cc = &c[order[i]];
+            long k = calls[order[i]];
+            double t0 = monotonic_seconds();
+            for (long j = 0; j < k; j++)
+                call(cc, &b, threads);
+            cc->ns[r] = (monotonic_seconds() - t0) * 1e9 / (double)k;
+        }
+    }
+    free(b.block);
+    return 0;
+}
+
+/* ---- statistics --------------------------------------------------------------------- */
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median_of(const double *v, int n)
+{
+    double s[MAX_ROUNDS];
+    memcpy(s, v, (size_t)n * sizeof *s);
+    qsort(s, (size_t)n, sizeof *s, cmp_double);
+    return n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+}
+
+/* The paired margin of b over a: median over rounds of b/a - 1, and a
+ * distribution-free interval for it (order statistics of the ratios at the
+ * ranks whose binomial(n, 1/2) tails hold at most 5% each: about 90%). */
+static void paired_margin(const candidate *a, const candidate *b, int n, double *margin, double *lo,
+                          double *hi)
+{
+    double r[MAX_ROUNDS];
+    for (int i = 0; i < n; i++)
+        r[i] = b->ns[i] / a->ns[i] - 1.0;
+    qsort(r, (size_t)n, sizeof *r, cmp_double);
+    *margin = n % 2 ? r[n / 2] : 0.5 * (r[n / 2 - 1] + r[n / 2]);
+    /* largest l with P(Binomial(n, 1/2) < l) <= 0.05 (at least 1: the extremes) */
+    int l = 1;
+    for (int k = 2; k <= n / 2; k++) {
+        double tail = 0, coef = 1;
+        for (int j = 0; j < k; j++) {
+            tail += coef;
+            coef = coef * (n - j) / (j + 1);
+        }
+        if (tail / pow(2.0, n) > 0.05)
+            break;
+        l = k;
+    }
+    *lo = r[l - 1];
+    *hi = r[n - l];
+}
+
+/* ---- stream's tunables ---------------------------------------------------------------- */
+
+/*
+ * The thread threshold: stream on the channel scale (NHWC, C = 64) at a ladder
+ * of sizes, with every thread against one thread. The threshold is the size
+ * from which the split wins at that size and every larger one.
+ */
+static int tune_thread_threshold(const tune_options *o, int threads, chanmul_selection *sel,
+                                 unsigned long long *rng, char *evidence, size_t len)
+{
+    static const chanmul_tunables split = {1, 0};
+    static const chanmul_tunables single = {(size_t)1 << 40, 0};
+    const chanmul_impl *stream = chanmul_impl_find("stream");
+    size_t crossover = 0;
+    int used = snprintf(evidence, len, "second thread (stream, scale nhwc C=64, %d threads vs 1, median "
+                        "time ratio):", threads);
+    for (size_t total = 2048; total <= ((size_t)1 << 18); total *= 2) {
+        chanmul_problem p = {CHANMUL_OP_SCALE, CHANMUL_NHWC, total / 64, 1, 1, 64};
+        candidate c[2] = {{stream, &split, {0}}, {stream, &single, {0}}};
+        int err = time_candidates(c, 2, &p, threads, o->profile->rounds, o->profile->batch_seconds, rng);
+        if (err)
+            return err;
+        double m, lo, hi;
+        paired_margin(&c[1], &c[0], o->profile->rounds, &m, &lo, &hi);
+        if (m < 0 && !crossover)
+            crossover = total;
+        else if (m >= 0)
+            crossover = 0; /* a loss above a win: the crossover is higher */
+        if (used > 0 && (size_t)used < len)
+            used += snprintf(evidence + used, len - (size_t)used, " %zu: %.2f", total, 1.0 + m);
+    }
+    sel->tunables.min_elements_per_thread = crossover ? crossover : (size_t)1 << 40;
+    if (o->log)
+        fprintf(o->log, "tune: %s -> a second thread from %zu elements\n", evidence,
+                sel->tunables.min_elements_per_thread);
+    return 0;
+}
+
+/*
+ * The streaming-store threshold: stream with streaming stores forced on
+ * against off, at outputs from a quarter of the LLC to four times it. The
+ * threshold lies between the largest size where they lose and the next.
+ */
+static int tune_nontemporal(const tune_options *o, int threads, chanmul_selection *sel,
+                            unsigned long long *rng, char *evidence, size_t len)
+{
+    static const chanmul_tunables always = {0, 1};
+    static const chanmul_tunables never = {0, (size_t)1 << 62};
+    const chanmul_impl *stream = chanmul_impl_find("stream");
+    size_t llc = chanmul_llc_bytes(), last_loss = 0, first_win = 0;
+    int used = snprintf(evidence, len, "streaming stores (stream, scale nhwc C=64, %d threads, on vs off):",
+                        threads);
+    for (size_t bytes = llc / 4; bytes <= llc * 4; bytes *= 2) {
+        size_t total = bytes / sizeof(float);
+        chanmul_problem p = {CHANMUL_OP_SCALE, CHANMUL_NHWC, total / 64, 1, 1, 64};
+        candidate c[2] = {{stream, &always, {0}}, {stream, &never, {0}}};
+        int err = time_candidates(c, 2, &p, threads, o->profile->rounds, o->profile->batch_seconds, rng);
+        if (err)
+            return err;
+        double m, lo, hi;
+        paired_margin(&c[1], &c[0], o->profile->rounds, &m, &lo, &hi);
+        if (m < 0) {
+            if (!first_win)
+                first_win = bytes;
+        } else {
+            last_loss = bytes;
+            first_win = 0;
+        }
+        if (used > 0 && (size_t)used < len)
+            used += snprintf(evidence + used, len - (size_t)used, " %zu MiB: %.2f", bytes >> 20, 1.0 + m);
+    }
+    /* between the last loss and the first win above it; no win: never */
+    sel->tunables.nontemporal_min_bytes = !first_win ? (size_t)1 << 62
+                                          : last_loss ? (size_t)sqrt((double)last_loss * (double)first_win)
+                                                      : first_win / 2;
+    if (o->log)
+        fprintf(o->log, "tune: %s -> streaming stores past %zu bytes\n", evidence,
+                sel->tunables.nontemporal_min_bytes);
+    return 0;
+}
+
+/* ---- the grid ------------------------------------------------------------------------- */
+
+typedef struct grid_point {
+    chanmul_problem p;
+    int threads;
+} grid_point;
+
+static size_t grid_points(const tune_options *o, int max_threads, grid_point *out)
+{
+    const tune_profile *prof = o->profile;
+    size_t n = 0;
+    int thread_counts[2] = {1, max_threads};
+    for (int op = 0; op < CHANMUL_OP_COUNT; op++) {
+        if (o->op >= 0 && op != o->op)
+            continue;
+        for (int layout = 0; layout < 2; layout++)
+            for (int ti = 0; ti < (max_threads > 1 ? 2 : 1); ti++)
+                for (size_t bi = 0; bi < prof->batch_count; bi++)
+                    for (size_t si = 0; si < prof->spatial_count; si++)
+                        for (size_t ci = 0; ci < prof->channel_count; ci++) {
+                            chanmul_problem p = {(chanmul_op)op, (chanmul_layout)layout, prof->batches[bi],
+                                                 prof->spatials[si], prof->spatials[si],
+                                                 prof->channels[ci]};
+                            if (p.n * p.h * p.w * p.c > prof->max_elements)
+                                continue;
+                            if (out)
+                                out[n] = (grid_point){p, thread_counts[ti]};
+                            n++;
+                        }
+    }
+    return n;
+}
+
+/* Passes the verifier at the point on every data set (bit-exact, as for
+ * bench): `auto` must pass the whole verifier, so a candidate that departs on
+ * any data (xnnpack flushes denormals) is never selected. The failure reports
+ * go to sink: the tuner only needs the verdict. */
+static int passes_verifier(const chanmul_impl *impl, const grid_point *g, FILE *sink)
+{
+    verify_target t = {impl, NULL};
+    for (int data = 0; data < VERIFY_DATA_COUNT; data++) {
+        verify_case vc = {g->p, g->threads, 0, 0, 0, 0, (verify_data)data, 20261202ull + (unsigned)data};
+        if (verify_case_run(&t, &vc, sink) != 1)
+            return 0;
+    }
+    return 1;
+}
+
+/* A win inside the noise: the paired interval reaches 0, and the median
+ * margin is below TUNE_TIE_MARGIN. Both, because under a noisy spell the
+ * interval of a few rounds can reach 0 even for a kernel half as fast, and
+ * the simpler kernel must not then take the region. */
+#define TUNE_TIE_MARGIN 0.03
+static int is_tie(double margin, double margin_low)
+{
+    return margin_low <= 0 && margin < TUNE_TIE_MARGIN;
+}
+
+static int tune_point(const tune_options *o, const grid_point *g, const chanmul_selection *sel,
+                      chanmul_selection_entry *e, unsigned long long *rng, FILE *sink)
+{
+    candidate c[CHANMUL_SELECTION_MAX_CANDIDATES];
+    int count = 0;
+    const chanmul_impl *stream = chanmul_impl_find("stream");
+    for (size_t i = 0; i < chanmul_impl_count() && count < CHANMUL_SELECTION_MAX_CANDIDATES; i++) {
+        const chanmul_impl *impl = chanmul_impl_at(i);
+        if (!chanmul_selectable(impl, g->p.op) ||
+            !passes_verifier(impl, g, sink))
+            continue;
+        c[count++] = (candidate){impl, impl == stream ? &sel->tunables : NULL, {0}};
+    }
+    memset(e, 0, sizeof *e);
+    e->p = g->p;
+    e->threads = g->threads;
+    if (count == 0)
+        return 1; /* nothing passed: no entry (auto falls back to the heuristic there) */
+    int err = time_candidates(c, count, &g->p, g->threads, o->profile->rounds, o->profile->batch_seconds, rng);
+    if (err)
+        return err;
+    int n = o->profile->rounds, fastest = 0;
+    double med[CHANMUL_SELECTION_MAX_CANDIDATES];
+    for (int i = 0; i < count; i++) {
+        med[i] = median_of(c[i].ns, n);
+        if (med[i] < med[fastest])
+            fastest = i;
+        e->candidate[i] = c[i].impl;
+        e->candidate_ns[i] = med[i];
+    }
+    e->candidates = count;
+    /* a win inside the noise is a tie, and a tie goes to the simpler kernel:
+     * the first in registry order (chanmul's own from the plainest up, then
+     * the peers) among those not clearly slower than the fastest */
+    int chosen = fastest;
+    for (int i = 0; i < count; i++) {
+        double m, lo, hi;
+        if (i == fastest)
+            continue;
+        paired_margin(&c[fastest], &c[i], n, &m, &lo, &hi);
+        if (is_tie(m, lo) && i < chosen)
+            chosen = i;
+    }
+    int runner = -1;
+    for (int i = 0; i < count; i++)
+        if (i != chosen && (runner < 0 || med[i] < med[runner]))
+            runner = i;
+    e->winner = c[chosen].impl;
+    e->winner_ns = med[chosen];
+    e->uses_tunables = c[chosen].tun != NULL;
+    if (runner >= 0) {
+        e->runner_up = c[runner].impl;
+        e->runner_up_ns = med[runner];
+        paired_margin(&c[chosen], &c[runner], n, &e->margin, &e->margin_low, &e->margin_high);
+        e->tie = chosen != fastest || is_tie(e->margin, e->margin_low);
+    }
+    return 0;
+}
+
+int tune_run(const tune_options *o, chanmul_selection *sel)
+{
+    memset(sel, 0, sizeof *sel);
+    chanmul_cpu_signature_get(&sel->cpu);
+    sel->build = *chanmul_build_identity_get();
+    snprintf(sel->command, sizeof sel->command, "%s", o->command ? o->command : "chanmul tune");
+    unsigned long long rng = 20261202ull;
+    int threads = chanmul_default_threads();
+    int err = 0;
+    double t_start = monotonic_seconds();
+    if (chanmul_impl_available(chanmul_impl_find("stream"), NULL)) {
+        char ev1[256] = "", ev2[256] = "";
+        if (o->progress)
+            fprintf(stderr, "tune: stream's thread and streaming-store thresholds...\n");
+        if (threads > 1)
+            err = tune_thread_threshold(o, threads, sel, &rng, ev1, sizeof ev1);
+        if (!err)
+            err = tune_nontemporal(o, threads, sel, &rng, ev2, sizeof ev2);
+        if (err)
+            return err;
+        snprintf(sel->tunables_evidence, sizeof sel->tunables_evidence, "%s; %s", ev1, ev2);
+    }
+    size_t total = grid_points(o, threads, NULL);
+    grid_point *grid = calloc(total ? total : 1, sizeof *grid);
+    sel->entries = calloc(total ? total : 1, sizeof *sel->entries);
+    if (!grid || !sel->entries) {
+        free(grid);
+        return CHANMUL_ENOMEM;
+    }
+    grid_points(o, threads, grid);
+    /* the time left, from the work done: each point weighted by its size */
+    double work_total = 0, work_done = 0;
+    for (size_t i = 0; i < total; i++)
+        work_total += 1.0 + (double)(grid[i].p.n * grid[i].p.h * grid[i].p.w * grid[i].p.c) / 65536.0;
+    double t_grid = monotonic_seconds();
+    FILE *sink = fopen("/dev/null", "w");
+    if (!sink) {
+        free(grid);
+        chanmul_selection_free(sel);
+        return CHANMUL_ENOMEM;
+    }
+    for (size_t i = 0; i < total && !err; i++) {
+        chanmul_selection_entry *e = &sel->entries[sel->count];
+        int rc = tune_point(o, &grid[i], sel, e, &rng, sink);
+        if (rc < 0)
+            err = rc;
+        else if (rc == 0)
+            sel->count++;
+        work_done += 1.0 + (double)(grid[i].p.n * grid[i].p.h * grid[i].p.w * grid[i].p.c) / 65536.0;
+        const grid_point *g = &grid[i];
+        if (o->log && rc == 0)
+            fprintf(o->log, "tune: %s %s %zux%zux%zux%zu threads %d: %s (%s %+.1f%% [%+.1f%%, %+.1f%%]%s)\n",
+                    chanmul_op_name(g->p.op), chanmul_layout_name(g->p.layout), g->p.n, g->p.h, g->p.w,
+                    g->p.c, g->threads, e->winner->name, e->runner_up ? e->runner_up->name : "-",
+                    100 * e->margin, 100 * e->margin_low, 100 * e->margin_high, e->tie ? ", tie" : "");
+        if (o->progress && (isatty(fileno(stderr)) || (i + 1) % 16 == 0 || i + 1 == total)) {
+            double elapsed = monotonic_seconds() - t_grid;
+            int tty = isatty(fileno(stderr));
+            fprintf(stderr, "%stune: %zu/%zu points, %.0f s, about %.0f s left%s", tty ? "\r" : "", i + 1,
+                    total, monotonic_seconds() - t_start, elapsed / work_done * (work_total - work_done),
+                    tty && i + 1 < total ? "   " : "\n");
+        }
+    }
+    fclose(sink);
+    free(grid);
+    if (err)
+        chanmul_selection_free(sel);
+    return err;
+}

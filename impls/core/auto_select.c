@@ -1,0 +1,262 @@
+/*
+ * `auto`: the implementation chosen per problem. The choice, in order:
+ *  1. CHANMUL_IMPL=NAME forces an implementation (when it covers the op);
+ *  2. the selection file (CHANMUL_TUNING, else the default path) when it was
+ *     made on this CPU by this build: the entry of the problem's region;
+ *  3. the heuristic, from the ISA and the caches alone.
+ * The file is read once per process; the decision is made once per problem
+ * shape and thread count (a per-thread cache of the last one), never per
+ * element. CHANMUL_VERBOSE=1 logs the file's state once and each decision.
+ */
+#include "chanmul_internal.h"
+#include "selection.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* ---- what auto may pick ------------------------------------------------------------- */
+
+int chanmul_selectable(const chanmul_impl *impl, chanmul_op op)
+{
+    return impl && (impl->kind == CHANMUL_KIND_CHANMUL || impl->kind == CHANMUL_KIND_PEER) &&
+           impl->kernels[op] && chanmul_impl_available(impl, NULL);
+}
+
+/* ---- the heuristic ------------------------------------------------------------------ */
+
+/*
+ * stream is the roofline kernel: it reaches memcpy's speed wherever the
+ * problem is large enough to stream, and below that it stays on one thread.
+ * Its two parameters come from the caches (its defaults): a second thread
+ * from an L1d's worth of floats, streaming stores once the output cannot
+ * stay in the last-level cache.
+ */
+void chanmul_heuristic_choose(const chanmul_problem *p, int threads, const chanmul_cpu_signature *cpu,
+                              const chanmul_impl **impl, chanmul_tunables *tun, char *why, size_t len)
+{
+    (void)p;
+    (void)threads;
+    *impl = chanmul_impl_find("stream");
+    memset(tun, 0, sizeof *tun); /* stream's defaults, which are these */
+    snprintf(why, len, "heuristic (%s): stream with its defaults, a second thread from %zu elements "
+             "(L1d %zu KiB), streaming stores past %zu MiB (the LLC)",
+             cpu->isa, chanmul_default_min_elements_per_thread(), cpu->l1d_bytes >> 10,
+             cpu->llc_bytes >> 20);
+}
+
+/* ---- the process's selection file --------------------------------------------------- */
+
+static struct {
+    pthread_once_t once;
+    int verbose;
+    const chanmul_impl *forced;
+    char forced_name[64];   /* CHANMUL_IMPL as given */
+    int usable;             /* the file was read and is for this CPU and build */
+    chanmul_selection sel;
+    chanmul_cpu_signature cpu;
+    char path[1024];
+    char status[1200];
+} state = {PTHREAD_ONCE_INIT};
+
+const char *chanmul_selection_default_path(char *buf, size_t len)
+{
+    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    if (xdg && *xdg)
+        snprintf(buf, len, "%s/chanmul/selection.json", xdg);
+    else if (home && *home)
+        snprintf(buf, len, "%s/.cache/chanmul/selection.json", home);
+    else
+        return NULL;
+    return buf;
+}
+
+/* The whole of path, NUL-terminated, or NULL with the reason in err. */
+static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
+{
+    struct stat st;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s: not a regular file", path);
+        fclose(f);
+        return NULL;
+    }
+    char *text = malloc((size_t)st.st_size + 1);
+    size_t got = text ? fread(text, 1, (size_t)st.st_size, f) : 0;
+    fclose(f);
+    if (!text || got != (size_t)st.st_size) {
+        snprintf(err, errlen, "%s: %s", path, text ? "read failed" : "out of memory");
+        free(text);
+        return NULL;
+    }
+    text[got] = '\0';
+    *len = got;
+    return text;
+}
+
+static void load_once(void)
+{
+    const char *v = getenv("CHANMUL_VERBOSE");
+    state.verbose = v && *v && strcmp(v, "0") != 0;
+    chanmul_cpu_signature_get(&state.cpu);
+    const char *forced = getenv("CHANMUL_IMPL");
+    if (forced && *forced) {
+        snprintf(state.forced_name, sizeof state.forced_name, "%s", forced);
+        state.forced = chanmul_impl_find(forced);
+        if (!state.forced || state.forced->kind == CHANMUL_KIND_SELECTOR)
+            /* a misconfiguration, said whatever the verbosity: once per process */
+            fprintf(stderr, "chanmul auto: CHANMUL_IMPL='%s' names no implementation auto can run; "
+                            "ignored\n", forced);
+        if (state.forced && state.forced->kind == CHANMUL_KIND_SELECTOR)
+            state.forced = NULL;
+    }
+    const char *env = getenv("CHANMUL_TUNING");
+    char buf[1024];
+    const char *path = env ? env : chanmul_selection_default_path(buf, sizeof buf);
+    if (!path || !*path) {
+        snprintf(state.status, sizeof state.status, "no selection file (%s)",
+                 env ? "CHANMUL_TUNING is empty" : "neither CHANMUL_TUNING nor HOME is set");
+    } else {
+        snprintf(state.path, sizeof state.path, "%s", path);
+        char err[1024];
+        size_t len = 0;
+        struct stat st;
+        char *text = NULL;
+        if (!env && stat(path, &st) != 0)
+            snprintf(state.status, sizeof state.status, "no selection file (none at the default path %s)",
+                     path);
+        else if (!(text = read_file(path, &len, err, sizeof err)))
+            snprintf(state.status, sizeof state.status, "selection file unreadable: %s", err);
+        else if (chanmul_selection_parse(text, len, path, &state.sel, err, sizeof err) != 0)
+            snprintf(state.status, sizeof state.status, "selection file refused: %s", err);
+        else if (chanmul_selection_check_origin(&state.sel, err, sizeof err) != 0)
+            snprintf(state.status, sizeof state.status, "selection file %s refused: %s", path, err);
+        else if (state.sel.count == 0)
+            snprintf(state.status, sizeof state.status, "selection file %s has no usable entry%s%s", path,
+                     state.sel.skipped ? ": " : "", state.sel.first_skip);
+        else {
+            state.usable = 1;
+            int n = snprintf(state.status, sizeof state.status, "selection file %s: %zu entries", path,
+                             state.sel.count);
+            if (state.sel.skipped && n > 0 && (size_t)n < sizeof state.status)
+                snprintf(state.status + n, sizeof state.status - (size_t)n,
+                         ", %zu skipped (first: %s)", state.sel.skipped, state.sel.first_skip);
+        }
+        free(text);
+        if (!state.usable)
+            chanmul_selection_free(&state.sel);
+    }
+    if (state.verbose)
+        fprintf(stderr, "chanmul auto: %s\n", state.status);
+}
+
+const char *chanmul_selection_status(void)
+{
+    pthread_once(&state.once, load_once);
+    return state.status;
+}
+
+/* ---- choosing ----------------------------------------------------------------------- */
+
+int chanmul_auto_choose(const chanmul_problem *p, int threads, chanmul_choice *c)
+{
+    if (!p)
+        return CHANMUL_EPROBLEM;
+    if ((unsigned)p->op >= CHANMUL_OP_COUNT)
+        return CHANMUL_EOP;
+    if (p->layout != CHANMUL_NHWC && p->layout != CHANMUL_NCHW)
+        return CHANMUL_ELAYOUT;
+    if (threads < 0)
+        return CHANMUL_ETHREADS;
+    pthread_once(&state.once, load_once);
+    memset(c, 0, sizeof *c);
+    int resolved = chanmul_resolve_threads(threads);
+    if (state.forced && state.forced->kernels[p->op]) {
+        c->impl = state.forced;
+        c->source = CHANMUL_CHOICE_FORCED;
+        snprintf(c->why, sizeof c->why, "forced by CHANMUL_IMPL=%s", state.forced_name);
+        return 0;
+    }
+    const chanmul_selection_entry *e =
+        state.usable ? chanmul_selection_lookup(&state.sel, p, resolved) : NULL;
+    if (e) {
+        c->impl = e->winner;
+        c->runner_up = e->runner_up;
+        c->source = CHANMUL_CHOICE_FILE;
+        c->measured = 1;
+        c->margin = e->margin;
+        c->margin_low = e->margin_low;
+        c->margin_high = e->margin_high;
+        c->tie = e->tie;
+        c->region = e->p;
+        c->region_threads = e->threads;
+        if (e->uses_tunables)
+            c->tunables = state.sel.tunables;
+        snprintf(c->why, sizeof c->why, "%s; region of %zux%zux%zux%zu %s, %d thread%s", state.status,
+                 e->p.n, e->p.h, e->p.w, e->p.c, chanmul_layout_name(e->p.layout), e->threads,
+                 e->threads == 1 ? "" : "s");
+        return 0;
+    }
+    c->source = CHANMUL_CHOICE_HEURISTIC;
+    char rule[300];
+    chanmul_heuristic_choose(p, resolved, &state.cpu, &c->impl, &c->tunables, rule, sizeof rule);
+    snprintf(c->why, sizeof c->why, "%s%s; %s", state.status,
+             state.usable ? " (none for this op and layout)" : "", rule);
+    return 0;
+}
+
+/* ---- running ------------------------------------------------------------------------ */
+
+typedef struct decision {
+    chanmul_problem p;
+    int threads;
+    const chanmul_impl *impl;
+    int stream_tuned; /* impl is stream, run with tun */
+    chanmul_tunables tun;
+} decision;
+
+static const chanmul_impl *stream_impl(void)
+{
+    static const chanmul_impl *stream; /* benign race: every thread finds the same row */
+    if (!stream)
+        stream = chanmul_impl_find("stream");
+    return stream;
+}
+
+static int same_problem(const chanmul_problem *a, const chanmul_problem *b)
+{
+    return a->op == b->op && a->layout == b->layout && a->n == b->n && a->h == b->h && a->w == b->w &&
+           a->c == b->c;
+}
+
+int chanmul_auto_exec(const chanmul_desc *d, const chanmul_tensors *t, int threads)
+{
+    static _Thread_local decision last;
+    static _Thread_local int have_last;
+    if (!have_last || last.threads != threads || !same_problem(&last.p, &d->p)) {
+        chanmul_choice c;
+        int err = chanmul_auto_choose(&d->p, threads, &c);
+        if (err)
+            return err;
+        last.p = d->p;
+        last.threads = threads;
+        last.impl = c.impl;
+        last.tun = c.tunables;
+        last.stream_tuned = c.impl == stream_impl();
+        have_last = 1;
+        if (state.verbose)
+            fprintf(stderr, "chanmul auto: %s %s %zux%zux%zux%zu threads %d -> %s (%s)\n",
+                    chanmul_op_name(d->p.op), chanmul_layout_name(d->p.layout), d->p.n, d->p.h, d->p.w,
+                    d->p.c, threads, c.impl->name, c.why);
+    }
+    if (last.stream_tuned)
+        return chanmul_stream_tuned(d, t, threads, &last.tun);
+    return last.impl->kernels[d->p.op](d, t, threads);
+}

@@ -1,0 +1,420 @@
+/* The selection file's format: parse, validate, look up, write (selection.h). */
+#include "chanmul_internal.h"
+#include "selection.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- parsing ------------------------------------------------------------------------ */
+
+/* Line and column (from 1) of offset in text. */
+static void position_of(const char *text, size_t offset, size_t *line, size_t *col)
+{
+    *line = 1;
+    *col = 1;
+    for (size_t i = 0; i < offset; i++) {
+        if (text[i] == '\n') {
+            (*line)++;
+            *col = 1;
+        } else {
+            (*col)++;
+        }
+    }
+}
+
+/* 1 when text ends inside a string or with brackets left open: a file cut
+ * short (a crash during a copy, a full disk), rather than one malformed in
+ * the middle, which cJSON's error position then points at. */
+static int ends_unfinished(const char *text, size_t len)
+{
+    long depth = 0;
+    int in_string = 0;
+    for (size_t i = 0; i < len; i++) {
+        char ch = text[i];
+        if (in_string) {
+            if (ch == '\\')
+                i++;
+            else if (ch == '"')
+                in_string = 0;
+        } else if (ch == '"') {
+            in_string = 1;
+        } else if (ch == '{' || ch == '[') {
+            depth++;
+        } else if (ch == '}' || ch == ']') {
+            depth--;
+        }
+    }
+    size_t last = len;
+    while (last > 0 && (text[last - 1] == ' ' || text[last - 1] == '\n' || text[last - 1] == '\t' ||
+                        text[last - 1] == '\r'))
+        last--;
+    return in_string || depth > 0 || last == 0;
+}
+
+static const cJSON *member(const cJSON *obj, const char *name, int type_mask)
+{
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, name);
+    return m && (m->type & 0xff & type_mask) ? m : NULL;
+}
+
+static int get_string(const cJSON *obj, const char *name, char *out, size_t len)
+{
+    const cJSON *m = member(obj, name, cJSON_String);
+    if (!m || strlen(m->valuestring) >= len)
+        return -1;
+    memcpy(out, m->valuestring, strlen(m->valuestring) + 1);
+    return 0;
+}
+
+/* A non-negative integer field no larger than max. */
+static int get_count(const cJSON *obj, const char *name, double max, size_t *out)
+{
+    const cJSON *m = member(obj, name, cJSON_Number);
+    if (!m || !(m->valuedouble >= 0) || m->valuedouble > max || m->valuedouble != floor(m->valuedouble))
+        return -1;
+    *out = (size_t)m->valuedouble;
+    return 0;
+}
+
+static int get_real(const cJSON *obj, const char *name, double *out)
+{
+    const cJSON *m = member(obj, name, cJSON_Number);
+    if (!m || !isfinite(m->valuedouble))
+        return -1;
+    *out = m->valuedouble;
+    return 0;
+}
+
+static int parse_cpu(const cJSON *cpu, chanmul_cpu_signature *sig, const char **bad)
+{
+    size_t v;
+    memset(sig, 0, sizeof *sig);
+#define CPU_STR(f)                                                                        \
+    if (get_string(cpu, #f, sig->f, sizeof sig->f)) {                                     \
+        *bad = "cpu." #f;                                                                 \
+        return -1;                                                                        \
+    }
+#define CPU_NUM(f, T)                                                                     \
+    if (get_count(cpu, #f, 9007199254740992.0, &v)) {                                    \
+        *bad = "cpu." #f;                                                                 \
+        return -1;                                                                        \
+    }                                                                                     \
+    sig->f = (T)v;
+    CPU_STR(vendor)
+    CPU_NUM(family, int)
+    CPU_NUM(model, int)
+    CPU_STR(flags)
+    CPU_STR(isa)
+    CPU_NUM(l1d_bytes, size_t)
+    CPU_NUM(l2_bytes, size_t)
+    CPU_NUM(llc_bytes, size_t)
+    CPU_NUM(cores, int)
+#undef CPU_STR
+#undef CPU_NUM
+    return 0;
+}
+
+static int parse_build(const cJSON *build, chanmul_selection *sel, const char **bad)
+{
+    static const char *const fields[] = {"version", "git_revision", "compiler", "flags"};
+    const char *values[4];
+    size_t total = 0;
+    for (int i = 0; i < 4; i++) {
+        const cJSON *m = member(build, fields[i], cJSON_String);
+        if (!m) {
+            *bad = fields[i];
+            return -1;
+        }
+        values[i] = m->valuestring;
+        total += strlen(values[i]) + 1;
+    }
+    char *strings = malloc(total);
+    if (!strings)
+        return CHANMUL_ENOMEM;
+    const char **slots[4] = {&sel->build.version, &sel->build.git_revision, &sel->build.compiler,
+                             &sel->build.flags};
+    char *at = strings;
+    for (int i = 0; i < 4; i++) {
+        size_t n = strlen(values[i]) + 1;
+        memcpy(at, values[i], n);
+        *slots[i] = at;
+        at += n;
+    }
+    sel->build_strings = strings;
+    return 0;
+}
+
+/* The implementation a file names, if this process can select it for op. */
+static const chanmul_impl *selectable_by_name(const cJSON *name, chanmul_op op)
+{
+    if (!cJSON_IsString(name))
+        return NULL;
+    const chanmul_impl *impl = chanmul_impl_find(name->valuestring);
+    return chanmul_selectable(impl, op) ? impl : NULL;
+}
+
+/* One entry; 0, or -1 with why it cannot be used here in why. */
+static int parse_entry(const cJSON *e, chanmul_selection_entry *out, char *why, size_t len)
+{
+    memset(out, 0, sizeof *out);
+    char name[32];
+    size_t v;
+    if (!cJSON_IsObject(e))
+        return snprintf(why, len, "not an object"), -1;
+    if (get_string(e, "op", name, sizeof name) || chanmul_op_parse(name, &out->p.op) != 0)
+        return snprintf(why, len, "missing or unknown op"), -1;
+    if (get_string(e, "layout", name, sizeof name) ||
+        (strcmp(name, "nhwc") != 0 && strcmp(name, "nchw") != 0))
+        return snprintf(why, len, "missing or unknown layout"), -1;
+    out->p.layout = strcmp(name, "nhwc") == 0 ? CHANMUL_NHWC : CHANMUL_NCHW;
+    size_t *dims[4] = {&out->p.n, &out->p.h, &out->p.w, &out->p.c};
+    static const char *const dim_names[4] = {"n", "h", "w", "c"};
+    for (int i = 0; i < 4; i++)
+        if (get_count(e, dim_names[i], 1u << 30, dims[i]) || *dims[i] == 0)
+            return snprintf(why, len, "missing or bad '%s'", dim_names[i]), -1;
+    if (get_count(e, "threads", 4096, &v) || v == 0)
+        return snprintf(why, len, "missing or bad 'threads'"), -1;
+    out->threads = (int)v;
+    const cJSON *winner = cJSON_GetObjectItemCaseSensitive(e, "winner");
+    out->winner = selectable_by_name(winner, out->p.op);
+    if (!out->winner)
+        return snprintf(why, len, "winner '%s' cannot be used here",
+                        cJSON_IsString(winner) ? winner->valuestring : "?"), -1;
+    out->runner_up = selectable_by_name(cJSON_GetObjectItemCaseSensitive(e, "runner_up"), out->p.op);
+    if (get_real(e, "winner_ns", &out->winner_ns) || out->winner_ns <= 0)
+        return snprintf(why, len, "missing or bad 'winner_ns'"), -1;
+    /* the margin is evidence for explain and the report, not needed to decide */
+    get_real(e, "runner_up_ns", &out->runner_up_ns);
+    get_real(e, "margin", &out->margin);
+    get_real(e, "margin_low", &out->margin_low);
+    get_real(e, "margin_high", &out->margin_high);
+    out->tie = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "tie"));
+    out->uses_tunables = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "uses_tunables"));
+    const cJSON *cands = member(e, "candidates", cJSON_Object), *c;
+    cJSON_ArrayForEach(c, cands)
+    {
+        const chanmul_impl *impl = chanmul_impl_find(c->string);
+        if (impl && cJSON_IsNumber(c) && out->candidates < CHANMUL_SELECTION_MAX_CANDIDATES) {
+            out->candidate[out->candidates] = impl;
+            out->candidate_ns[out->candidates++] = c->valuedouble;
+        }
+    }
+    return 0;
+}
+
+int chanmul_selection_parse(const char *text, size_t len, const char *path, chanmul_selection *sel,
+                            char *err, size_t errlen)
+{
+    memset(sel, 0, sizeof *sel);
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    if (!root) {
+        int truncated = ends_unfinished(text, len);
+        size_t offset = truncated ? len : end && end >= text && end <= text + len ? (size_t)(end - text) : len;
+        size_t line, col;
+        position_of(text, offset, &line, &col);
+        snprintf(err, errlen, "%s:%zu:%zu: %s", path, line, col,
+                 truncated ? "truncated: the JSON ends before it is complete" : "malformed JSON");
+        return CHANMUL_ESELECTION;
+    }
+    const char *bad = NULL;
+    size_t format = 0;
+    const cJSON *cpu = member(root, "cpu", cJSON_Object), *build = member(root, "build", cJSON_Object);
+    const cJSON *entries = member(root, "entries", cJSON_Array);
+    if (!cJSON_IsObject(root) || get_count(root, "chanmul_selection", 1e9, &format))
+        bad = "chanmul_selection (the format version)";
+    else if (format != CHANMUL_SELECTION_FORMAT)
+        bad = "chanmul_selection: a format version this build does not read";
+    else if (!cpu)
+        bad = "cpu";
+    else if (!build)
+        bad = "build";
+    else if (!entries)
+        bad = "entries";
+    int rc = 0;
+    if (!bad && parse_cpu(cpu, &sel->cpu, &bad) != 0)
+        rc = CHANMUL_ESELECTION;
+    if (!bad && !rc)
+        rc = parse_build(build, sel, &bad);
+    if (bad || rc) {
+        if (rc == CHANMUL_ENOMEM)
+            snprintf(err, errlen, "%s: out of memory", path);
+        else
+            snprintf(err, errlen, "%s: not a selection file: '%s' is missing or malformed", path, bad);
+        cJSON_Delete(root);
+        chanmul_selection_free(sel);
+        return rc == CHANMUL_ENOMEM ? rc : CHANMUL_ESELECTION;
+    }
+    get_string(root, "command", sel->command, sizeof sel->command);
+    const cJSON *tun = member(root, "tunables", cJSON_Object);
+    if (tun) {
+        size_t v;
+        if (get_count(tun, "min_elements_per_thread", 1e15, &v) == 0)
+            sel->tunables.min_elements_per_thread = v;
+        if (get_count(tun, "nontemporal_min_bytes", 1.8e19, &v) == 0)
+            sel->tunables.nontemporal_min_bytes = v;
+        get_string(tun, "evidence", sel->tunables_evidence, sizeof sel->tunables_evidence);
+    }
+    size_t n = (size_t)cJSON_GetArraySize(entries);
+    sel->entries = calloc(n ? n : 1, sizeof *sel->entries);
+    if (!sel->entries) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        cJSON_Delete(root);
+        chanmul_selection_free(sel);
+        return CHANMUL_ENOMEM;
+    }
+    size_t index = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, entries)
+    {
+        char why[200];
+        if (parse_entry(e, &sel->entries[sel->count], why, sizeof why) == 0) {
+            sel->count++;
+        } else {
+            if (sel->skipped++ == 0)
+                snprintf(sel->first_skip, sizeof sel->first_skip, "entry %zu: %s", index, why);
+        }
+        index++;
+    }
+    cJSON_Delete(root);
+    return 0;
+}
+
+int chanmul_selection_check_origin(const chanmul_selection *sel, char *why, size_t len)
+{
+    chanmul_cpu_signature here;
+    char diff[256];
+    chanmul_cpu_signature_get(&here);
+    if (chanmul_cpu_signature_diff(&sel->cpu, &here, diff, sizeof diff)) {
+        snprintf(why, len, "made on another CPU: %s", diff);
+        return CHANMUL_ESELECTION;
+    }
+    const chanmul_build_identity *b = chanmul_build_identity_get();
+    const char *names[4] = {"version", "git_revision", "compiler", "flags"};
+    const char *file[4] = {sel->build.version, sel->build.git_revision, sel->build.compiler,
+                           sel->build.flags};
+    const char *mine[4] = {b->version, b->git_revision, b->compiler, b->flags};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(file[i], mine[i]) != 0) {
+            snprintf(why, len, "made by another build: %s: file '%s', this build '%s'", names[i],
+                     file[i], mine[i]);
+            return CHANMUL_ESELECTION;
+        }
+    if (len)
+        why[0] = '\0';
+    return 0;
+}
+
+/* ---- lookup ------------------------------------------------------------------------- */
+
+static double log2_of(size_t v) { return log2((double)(v ? v : 1)); }
+
+const chanmul_selection_entry *chanmul_selection_lookup(const chanmul_selection *sel,
+                                                        const chanmul_problem *p, int threads)
+{
+    const chanmul_selection_entry *best = NULL;
+    double best_thread_gap = INFINITY, best_distance = INFINITY;
+    double ln = log2_of(p->n), lhw = log2_of(p->h * p->w), lc = log2_of(p->c);
+    for (size_t i = 0; i < sel->count; i++) {
+        const chanmul_selection_entry *e = &sel->entries[i];
+        if (e->p.op != p->op || e->p.layout != p->layout)
+            continue;
+        double thread_gap = fabs(log2_of((size_t)e->threads) - log2_of((size_t)threads));
+        double dn = log2_of(e->p.n) - ln, dhw = log2_of(e->p.h * e->p.w) - lhw,
+               dc = log2_of(e->p.c) - lc;
+        double distance = dn * dn + dhw * dhw + dc * dc;
+        if (thread_gap < best_thread_gap ||
+            (thread_gap == best_thread_gap && distance < best_distance)) {
+            best = e;
+            best_thread_gap = thread_gap;
+            best_distance = distance;
+        }
+    }
+    return best;
+}
+
+/* ---- writing ------------------------------------------------------------------------ */
+
+static int add_entry(cJSON *array, const chanmul_selection_entry *e)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o || !cJSON_AddItemToArray(array, o))
+        return cJSON_Delete(o), -1;
+    int ok = cJSON_AddStringToObject(o, "op", chanmul_op_name(e->p.op)) &&
+             cJSON_AddStringToObject(o, "layout", chanmul_layout_name(e->p.layout)) &&
+             cJSON_AddNumberToObject(o, "n", (double)e->p.n) &&
+             cJSON_AddNumberToObject(o, "h", (double)e->p.h) &&
+             cJSON_AddNumberToObject(o, "w", (double)e->p.w) &&
+             cJSON_AddNumberToObject(o, "c", (double)e->p.c) &&
+             cJSON_AddNumberToObject(o, "threads", e->threads) &&
+             cJSON_AddStringToObject(o, "winner", e->winner->name) &&
+             (e->runner_up ? cJSON_AddStringToObject(o, "runner_up", e->runner_up->name)
+                           : cJSON_AddNullToObject(o, "runner_up")) &&
+             cJSON_AddNumberToObject(o, "winner_ns", e->winner_ns) &&
+             cJSON_AddNumberToObject(o, "runner_up_ns", e->runner_up_ns) &&
+             cJSON_AddNumberToObject(o, "margin", e->margin) &&
+             cJSON_AddNumberToObject(o, "margin_low", e->margin_low) &&
+             cJSON_AddNumberToObject(o, "margin_high", e->margin_high) &&
+             cJSON_AddBoolToObject(o, "tie", e->tie) &&
+             cJSON_AddBoolToObject(o, "uses_tunables", e->uses_tunables);
+    cJSON *cands = ok ? cJSON_AddObjectToObject(o, "candidates") : NULL;
+    if (!cands)
+        return -1;
+    for (int i = 0; i < e->candidates; i++)
+        if (!cJSON_AddNumberToObject(cands, e->candidate[i]->name, e->candidate_ns[i]))
+            return -1;
+    return 0;
+}
+
+char *chanmul_selection_format(const chanmul_selection *sel)
+{
+    cJSON *root = cJSON_CreateObject();
+    if (!root)
+        return NULL;
+    const chanmul_cpu_signature *c = &sel->cpu;
+    cJSON *cpu = NULL, *build = NULL, *tun = NULL, *entries = NULL;
+    int ok = cJSON_AddNumberToObject(root, "chanmul_selection", CHANMUL_SELECTION_FORMAT) &&
+             cJSON_AddStringToObject(root, "generated_by", "chanmul tune: do not edit; rerun it") &&
+             cJSON_AddStringToObject(root, "command", sel->command) &&
+             cJSON_AddStringToObject(root, "region_rule",
+                                     "an entry decides the problems nearest to its grid point: same op "
+                                     "and layout, nearest thread count, then the least squared "
+                                     "distance over log2 N, log2 H*W, log2 C") &&
+             (cpu = cJSON_AddObjectToObject(root, "cpu")) &&
+             (build = cJSON_AddObjectToObject(root, "build")) &&
+             (tun = cJSON_AddObjectToObject(root, "tunables")) &&
+             (entries = cJSON_AddArrayToObject(root, "entries"));
+    ok = ok && cJSON_AddStringToObject(cpu, "vendor", c->vendor) &&
+         cJSON_AddNumberToObject(cpu, "family", c->family) &&
+         cJSON_AddNumberToObject(cpu, "model", c->model) &&
+         cJSON_AddStringToObject(cpu, "flags", c->flags) &&
+         cJSON_AddStringToObject(cpu, "isa", c->isa) &&
+         cJSON_AddNumberToObject(cpu, "l1d_bytes", (double)c->l1d_bytes) &&
+         cJSON_AddNumberToObject(cpu, "l2_bytes", (double)c->l2_bytes) &&
+         cJSON_AddNumberToObject(cpu, "llc_bytes", (double)c->llc_bytes) &&
+         cJSON_AddNumberToObject(cpu, "cores", c->cores);
+    ok = ok && cJSON_AddStringToObject(build, "version", sel->build.version) &&
+         cJSON_AddStringToObject(build, "git_revision", sel->build.git_revision) &&
+         cJSON_AddStringToObject(build, "compiler", sel->build.compiler) &&
+         cJSON_AddStringToObject(build, "flags", sel->build.flags);
+    ok = ok && cJSON_AddNumberToObject(tun, "min_elements_per_thread",
+                                       (double)sel->tunables.min_elements_per_thread) &&
+         cJSON_AddNumberToObject(tun, "nontemporal_min_bytes", (double)sel->tunables.nontemporal_min_bytes) &&
+         cJSON_AddStringToObject(tun, "evidence", sel->tunables_evidence);
+    for (size_t i = 0; ok && i < sel->count; i++)
+        ok = add_entry(entries, &sel->entries[i]) == 0;
+    char *text = ok ? cJSON_Print(root) : NULL;
+    cJSON_Delete(root);
+    return text;
+}
+
+void chanmul_selection_free(chanmul_selection *sel)
+{
+    free(sel->entries);
+    free(sel->build_strings);
+    memset(sel, 0, sizeof *sel);
+}
