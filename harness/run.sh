@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # chanmul's two entry points, set-up included (README.md):
-#   bash harness/run.sh main   install what is missing, build, list, verify all,
-#                              run the quick sweep, write results/, plots/ and report.md
+#   bash harness/run.sh main   install what is missing, build, list, verify all, tune
+#                              (quick), run the quick sweep, write results/, plots/ and report.md
 #   bash harness/run.sh test   install what is missing, build, run the ctest suites in a
 #                              Release build and again under AddressSanitizer + UBSan
 set -euo pipefail
@@ -53,13 +53,17 @@ main)
         exit "$verify_rc"
     fi
     mkdir -p results plots
-    build/chanmul sweep --profile quick --out results
+    # the selection file of this machine and build: auto in the sweep runs what
+    # it says, and the report maps it (section 10)
+    build/chanmul tune --profile quick --quiet --out results/selection-quick.json
+    CHANMUL_TUNING=results/selection-quick.json build/chanmul sweep --profile quick --out results
     ln -sfn sweep-quick.json results/latest.json # the report's default input
     # the committed baseline of this machine kind, when there is one: the report
     # then has a "Changes since the baseline" section (chanmul compare's verdicts)
     baseline=()
     [ -f results/baseline/sweep-quick.json ] && baseline=(--baseline results/baseline/sweep-quick.json)
-    build/chanmul report results/sweep-quick.json --out report.md --plots plots "${baseline[@]}"
+    build/chanmul report results/sweep-quick.json --out report.md --plots plots "${baseline[@]}" \
+        --selection results/selection-quick.json
     if [ "$verify_rc" -ne 0 ]; then
         echo "main: done; verification found failures (listed above and in report.md); see report.md"
     else

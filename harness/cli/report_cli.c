@@ -1,5 +1,6 @@
 /*
- * `chanmul report [RESULTS.json ...] [--out FILE] [--plots DIR] [--baseline BASE.json]`:
+ * `chanmul report [RESULTS.json ...] [--out FILE] [--plots DIR] [--baseline BASE.json]
+ * [--selection FILE]`:
  * turns results files (Google Benchmark JSON with chanmul's context) into
  * report.md and gnuplot plots.
  *
@@ -33,6 +34,7 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: chanmul report [RESULTS.json ...] [--out FILE] [--plots DIR] [--baseline BASE.json]\n"
+            "                      [--selection FILE]\n"
             "Turns results files into a Markdown report and gnuplot plots (PNG + SVG).\n"
             "  RESULTS.json  Google Benchmark JSON from chanmul's benchmarks (default %s);\n"
             "                several files (one per machine) are compared side by side\n"
@@ -41,15 +43,18 @@ static void usage(FILE *out)
             "                taken from $CHANMUL_PLOT_SCRIPTS, DIR or the source tree's plots/\n"
             "  --baseline BASE.json  add \"Changes since the baseline\": chanmul compare's verdicts\n"
             "                of BASE.json against the first results file\n"
+            "  --selection FILE  a selection file (chanmul tune): where it came from, whether this\n"
+            "                build's auto would use it, and its map, in \"Choosing a kernel: auto\"\n"
             "Environment: CHANMUL_GNUPLOT names the gnuplot program (default gnuplot).\n"
-            "Exit status: 0 report written, 2 bad usage or an unreadable / invalid results file.\n",
+            "Exit status: 0 report written, 2 bad usage or an unreadable / invalid results or\n"
+            "selection file.\n",
             DEFAULT_RESULTS, DEFAULT_OUT, DEFAULT_PLOTS);
 }
 
 typedef struct report_args {
     const char **files; /* the results files, in command-line order; argc + 1 of them fit */
     int nfiles;
-    const char *out, *plots, *baseline;
+    const char *out, *plots, *baseline, *selection;
 } report_args;
 
 /* Reads the command line into a (whose files array the caller allocated).
@@ -71,6 +76,12 @@ static int parse_args(int argc, char **argv, report_args *a)
                 return EXIT_USAGE;
             }
             a->baseline = v;
+        } else if ((rc = cli_option(argc, argv, &i, "--selection", &v)) != 0) {
+            if (rc < 0 || !*v) {
+                fprintf(stderr, "chanmul report: --selection needs a selection file\n");
+                return EXIT_USAGE;
+            }
+            a->selection = v;
         } else if ((rc = cli_option(argc, argv, &i, "--plots", &v)) != 0) {
             if (rc < 0 || !*v) {
                 fprintf(stderr, "chanmul report: --plots needs a directory\n");
@@ -146,6 +157,39 @@ static int compare_baseline(report *r, const char *baseline, const char *first, 
     return 0;
 }
 
+/* --selection: the file read and parsed into *sel, and whether this build's
+ * auto would use it into r. A file that cannot be read or parsed is bad usage:
+ * returns -1 after printing the parser's message (the file and line:column). */
+static int load_selection(report *r, const char *path, chanmul_selection *sel)
+{
+    char err[1024];
+    size_t len = 0;
+    char *text = file_read_all(path, "selection file", &len, err, sizeof err);
+    if (!text) {
+        fprintf(stderr, "chanmul report: %s\n", err);
+        return -1;
+    }
+    int rc = chanmul_selection_parse(text, len, path, sel, err, sizeof err);
+    free(text);
+    if (rc != 0) {
+        fprintf(stderr, "chanmul report: selection file refused: %s\n", err);
+        return -1;
+    }
+    r->selection = sel;
+    r->selection_path = path;
+    /* as auto decides (auto_select.c): made here, by this build, with an entry left */
+    if (chanmul_selection_check_origin(sel, r->selection_refusal, sizeof r->selection_refusal) != 0)
+        r->selection_usable = 0;
+    else if (sel->count == 0 && sel->skipped)
+        snprintf(r->selection_refusal, sizeof r->selection_refusal,
+                 "it has no usable entry (first skipped: %s)", sel->first_skip);
+    else if (sel->count == 0)
+        snprintf(r->selection_refusal, sizeof r->selection_refusal, "it has no entry");
+    else
+        r->selection_usable = 1;
+    return 0;
+}
+
 /* The plots: the data files always, the images when gnuplot is there, in
  * plots_dir (created, with the report's folder; its trailing slashes removed
  * into plots_clean, as the report names it). Returns 0, or -1 after printing why. */
@@ -187,6 +231,8 @@ static void report_release(report *r, rp_file *base, rp_file *first_all_ops)
 {
     for (int k = 0; k < r->nm; k++) {
         targets_free(&r->m[k].targets);
+        for (int op = 0; op < CHANMUL_OP_COUNT; op++)
+            regret_free(&r->m[k].regret[op]);
         rp_free(&r->m[k].f);
         for (int op = 0; op < CHANMUL_OP_COUNT; op++)
             if (r->m[k].forms[op].json)
@@ -204,7 +250,7 @@ static void report_release(report *r, rp_file *base, rp_file *first_all_ops)
 
 int cmd_report(int argc, char **argv)
 {
-    report_args a = {calloc((size_t)argc + 1, sizeof *a.files), 0, DEFAULT_OUT, DEFAULT_PLOTS, NULL};
+    report_args a = {calloc((size_t)argc + 1, sizeof *a.files), 0, DEFAULT_OUT, DEFAULT_PLOTS, NULL, NULL};
     if (!a.files) {
         fprintf(stderr, "chanmul report: out of memory\n");
         return EXIT_USAGE;
@@ -217,6 +263,8 @@ int cmd_report(int argc, char **argv)
 
     report r;
     rp_file base, first_all_ops;
+    chanmul_selection sel;
+    memset(&sel, 0, sizeof sel);
     memset(&r, 0, sizeof r);
     memset(&base, 0, sizeof base);
     memset(&first_all_ops, 0, sizeof first_all_ops);
@@ -233,7 +281,8 @@ int cmd_report(int argc, char **argv)
     /* 1. read everything; nothing is written before all of it is good */
     status = EXIT_USAGE;
     char plots_clean[PATH_MAX];
-    if (load_machines(&r, a.files, a.nfiles) != 0 ||
+    if ((a.selection && load_selection(&r, a.selection, &sel) != 0) ||
+        load_machines(&r, a.files, a.nfiles) != 0 ||
         (a.baseline && compare_baseline(&r, a.baseline, a.files[0], &base, &first_all_ops) != 0))
         goto out;
 
@@ -242,11 +291,21 @@ int cmd_report(int argc, char **argv)
         goto out;
 
     /* 3. the report: the target verdicts first (the summary at its top quotes them) */
-    for (int k = 0; k < r.nm; k++)
+    chanmul_cpu_signature here; /* the heuristic's choices are this machine's */
+    chanmul_cpu_signature_get(&here);
+    for (int k = 0; k < r.nm; k++) {
         if (targets_evaluate(&r.m[k].f, &r.m[k].targets) != 0) {
             fprintf(stderr, "chanmul report: out of memory\n");
             goto out;
         }
+        for (int op = 0; op < CHANMUL_OP_COUNT; op++) {
+            const rp_file *view = op == CHANMUL_OP_SCALE ? &r.m[k].f : &r.m[k].forms[op];
+            if (view->json && regret_evaluate(view, &here, &r.m[k].regret[op]) != 0) {
+                fprintf(stderr, "chanmul report: out of memory\n");
+                goto out;
+            }
+        }
+    }
     char *text = NULL;
     size_t len = 0;
     if (report_write(&r, &text, &len) != 0) {
@@ -269,6 +328,7 @@ int cmd_report(int argc, char **argv)
     status = 0;
 out:
     report_release(&r, &base, &first_all_ops);
+    chanmul_selection_free(&sel);
     free(a.files);
     return status;
 }

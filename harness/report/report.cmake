@@ -4,7 +4,7 @@
 find_package(cJSON REQUIRED)
 
 # The report as a library (report.h): the model (report_data.c), the targets
-# (targets.c), the plots (report_plots.c), and the Markdown: the report's text
+# (targets.c), auto's regret (selection_regret.c), the plots (report_plots.c), and the Markdown: the report's text
 # (report_write.c) from its sections (sections_*.c, report_sections.c), written
 # through markdown.c. paths.c: the folders of the report and its plots. The verb,
 # `chanmul report`, is harness/cli/report_cli.c.
@@ -19,9 +19,11 @@ set(CHANMUL_REPORT_SOURCES
   ${CMAKE_SOURCE_DIR}/harness/report/sections_targets.c
   ${CMAKE_SOURCE_DIR}/harness/report/sections_plots.c
   ${CMAKE_SOURCE_DIR}/harness/report/sections_changes.c
+  ${CMAKE_SOURCE_DIR}/harness/report/sections_selection.c
   ${CMAKE_SOURCE_DIR}/harness/report/markdown.c
   ${CMAKE_SOURCE_DIR}/harness/report/paths.c
-  ${CMAKE_SOURCE_DIR}/harness/analysis/targets.c)
+  ${CMAKE_SOURCE_DIR}/harness/analysis/targets.c
+  ${CMAKE_SOURCE_DIR}/harness/analysis/selection_regret.c)
 target_sources(chanmul_cli PRIVATE ${CHANMUL_REPORT_SOURCES})
 # The gnuplot scripts of this source tree: the report's fallback when neither
 # $CHANMUL_PLOT_SCRIPTS nor the --plots directory holds them.

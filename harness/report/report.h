@@ -15,7 +15,10 @@
 
 #include "compare.h"
 #include "report_model.h"
+#include "selection_regret.h"
 #include "targets.h"
+
+#include "selection.h"
 
 #include "chanmul.h"
 
@@ -30,6 +33,8 @@ typedef struct report_machine {
     char name[160];                  /* "M1 (zen5-dev)" or just the host for one file */
     rp_plot plots[RP_PLOT_COUNT];    /* made (rp_plots_make) before the report is written */
     targets_result targets;          /* evaluated before the report is written: the summary quotes them */
+    regret_result regret[CHANMUL_OP_COUNT]; /* auto's regret per op (the scale from f, the others
+                                               from forms): evaluated before the report is written */
 } report_machine;
 
 typedef struct report {
@@ -41,6 +46,10 @@ typedef struct report {
     const char *baseline_path; /* --baseline, or NULL */
     cmp_result changes;        /* the baseline against the first results file */
     int have_changes;          /* changes is filled in: section 9 is written */
+    const chanmul_selection *selection; /* --selection, parsed; NULL: none given */
+    const char *selection_path;
+    int selection_usable;      /* auto in this build would use it (origin checked, entries left) */
+    char selection_refusal[1024]; /* why not, when not usable */
 } report;
 
 /* The kernel names over every machine, kind then name: the plotter's palette,
@@ -53,10 +62,10 @@ void report_palette(const report *r, const char ***names, size_t *n);
 int report_write(const report *r, char **text, size_t *len);
 
 /* The verb, `chanmul report [RESULTS.json ...] [--out FILE] [--plots DIR]
- * [--baseline BASE.json]`, is defined in harness/cli/report_cli.c; it is
+ * [--baseline BASE.json] [--selection FILE]`, is defined in harness/cli/report_cli.c; it is
  * declared here because harness/cli/main.c reaches it through this header.
  * argv[0] is "report". Returns 0, or 2 (EXIT_USAGE) on bad usage or a results
- * file that cannot be read; the report is then not written. */
+ * (or selection) file that cannot be read; the report is then not written. */
 int cmd_report(int argc, char **argv);
 
 #endif

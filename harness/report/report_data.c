@@ -52,12 +52,13 @@ double rp_median(double *v, size_t n)
 
 int rp_kind_rank(const char *kind)
 {
-    static const char *order[] = {RP_KIND_CHANMUL, RP_KIND_PLUGIN, RP_KIND_PEER, RP_KIND_UNKNOWN,
-                                  RP_KIND_REFERENCE, RP_KIND_BASELINE};
+    /* the selector after the implementations it chooses from */
+    static const char *order[] = {RP_KIND_CHANMUL, RP_KIND_PLUGIN, RP_KIND_PEER, RP_KIND_SELECTOR,
+                                  RP_KIND_UNKNOWN, RP_KIND_REFERENCE, RP_KIND_BASELINE};
     for (int i = 0; i < (int)(sizeof order / sizeof order[0]); i++)
         if (strcmp(kind, order[i]) == 0)
             return i;
-    return 3;
+    return 4; /* as RP_KIND_UNKNOWN */
 }
 
 /* Layouts in the order people expect them: channels-last first. */
@@ -150,7 +151,8 @@ static double gbench_cache(const rp_file *f, int level, const char *type)
  * (it describes the build that ran), then this build's registry. */
 static const char *impl_kind(const rp_file *f, const char *impl)
 {
-    static const char *known[] = {RP_KIND_CHANMUL, RP_KIND_PEER, RP_KIND_REFERENCE, RP_KIND_PLUGIN};
+    static const char *known[] = {RP_KIND_CHANMUL, RP_KIND_PEER, RP_KIND_REFERENCE, RP_KIND_PLUGIN,
+                                  RP_KIND_SELECTOR};
     char key[160], buf[64];
     snprintf(key, sizeof key, "impl_kind:%s", impl);
     const char *v = rp_context(f, key, buf, sizeof buf);
@@ -862,13 +864,19 @@ int rp_is_peer(const rp_file *f, const rp_point *p)
     return strcmp(f->series[p->series].kind, RP_KIND_PEER) == 0;
 }
 
+int rp_is_selector(const rp_file *f, const rp_point *p)
+{
+    return strcmp(f->series[p->series].kind, RP_KIND_SELECTOR) == 0;
+}
+
 const rp_point *rp_best(const rp_file *f, const rp_site *s,
                         int (*filter)(const rp_file *, const rp_point *), const rp_point *except)
 {
     const rp_point *best = NULL;
     for (size_t i = s->first; i < s->first + s->count; i++) {
         const rp_point *p = &f->points[i];
-        if (p == except || !rp_timed(p) || !rp_is_kernel(f, p) || (filter && !filter(f, p)))
+        if (p == except || !rp_timed(p) || !rp_is_kernel(f, p) || rp_is_selector(f, p) ||
+            (filter && !filter(f, p)))
             continue;
         if (!best || p->bps > best->bps)
             best = p;

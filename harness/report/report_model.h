@@ -11,9 +11,13 @@
 #include <stdio.h>
 
 /* Kinds, in report order: chanmul's kernels first, the baselines last. The
- * names are the ones chanmul_kind_name() and the "impl_kind:" context keys use. */
+ * names are the ones chanmul_kind_name() and the "impl_kind:" context keys use.
+ * The selector (`auto`) runs one of the others per problem: it is shown (as
+ * "auto (selector)") but never competes: not a chanmul kernel, not a peer, never
+ * a site's best (rp_best), so no winner, "best chanmul kernel" or target counts it. */
 #define RP_KIND_CHANMUL "chanmul"
 #define RP_KIND_PEER "peer"
+#define RP_KIND_SELECTOR "selector"
 #define RP_KIND_REFERENCE "reference"
 #define RP_KIND_PLUGIN "plugin"
 #define RP_KIND_BASELINE "baseline"
@@ -103,10 +107,12 @@ int rp_kind_rank(const char *kind);
 int rp_is_kernel(const rp_file *f, const rp_point *p);       /* not a baseline */
 int rp_is_chanmul(const rp_file *f, const rp_point *p);      /* kind chanmul */
 int rp_is_peer(const rp_file *f, const rp_point *p);
+int rp_is_selector(const rp_file *f, const rp_point *p);     /* kind selector: auto */
 int rp_timed(const rp_point *p);                             /* has a median */
 
 /* The fastest timed point of the site that passes filter (NULL: every kernel),
- * other than `except`; NULL if none. */
+ * other than `except`; NULL if none. Never a selector (auto): it runs one of
+ * the kernels, so it is not one of the competitors. */
 const rp_point *rp_best(const rp_file *f, const rp_site *s,
                         int (*filter)(const rp_file *, const rp_point *), const rp_point *except);
 /* The point of the given series at site s, or NULL. */

@@ -384,10 +384,13 @@ static void series_style(const rp_plotter *pl, const rp_series *s, int baseline_
         return;
     }
     *color = kernel_color(pl, s->name);
-    *dash = strcmp(s->kind, RP_KIND_PEER) == 0 ? 4 : 1;
+    /* the selector (auto) draws over the kernel it runs: dash-dotted, its own point */
+    int selector = strcmp(s->kind, RP_KIND_SELECTOR) == 0;
+    *dash = strcmp(s->kind, RP_KIND_PEER) == 0 ? 4 : selector ? 5 : 1;
     *point = strcmp(s->kind, RP_KIND_CHANMUL) == 0     ? 7
              : strcmp(s->kind, RP_KIND_PEER) == 0      ? 5
              : strcmp(s->kind, RP_KIND_REFERENCE) == 0 ? 9
+             : selector                                ? 11
                                                        : 13;
 }
 

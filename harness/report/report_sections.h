@@ -9,6 +9,7 @@
  *   sections_targets.c       the Summary's Targets table, 5 Performance targets
  *   sections_plots.c         6 Plots
  *   sections_changes.c       9 Changes since the baseline
+ *   sections_selection.c     10 Choosing a kernel: `auto` (the selection file, regret)
  *   report_sections.c        what several of them share (below)
  */
 #ifndef CHANMUL_REPORT_SECTIONS_H
@@ -33,6 +34,7 @@ void section_plots(FILE *o, const report *r);
 void section_reproduce(FILE *o, const report *r);
 void section_other_forms(FILE *o, const report *r);
 void section_changes(FILE *o, const report *r);         /* only with --baseline */
+void section_selection(FILE *o, const report *r);
 
 /* ---- shared by the sections (report_sections.c, but sweep_wins) ------------------- */
 

@@ -48,6 +48,7 @@ int report_write(const report *r, char **text, size_t *len)
     section_reproduce(o, r);
     section_other_forms(o, r);
     section_changes(o, r);
+    section_selection(o, r);
     return fclose(o) == 0 ? 0 : -1;
 }
 
