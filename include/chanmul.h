@@ -283,11 +283,14 @@ typedef struct chanmul_choice {
     const chanmul_impl *impl;      /* what runs */
     const chanmul_impl *runner_up; /* the second fastest where it was measured; else NULL */
     chanmul_choice_source source;
-    int measured;                  /* 1: margin fields come from the selection file */
-    double margin;                 /* runner-up's time / the winner's - 1 (median of paired rounds) */
-    double margin_low, margin_high;/* its confidence interval */
-    int tie;                       /* the interval includes 0: the simpler kernel was taken */
-    chanmul_problem region;        /* the tuning grid point whose entry decided (FILE) */
+    int measured;                  /* 1: the fields below come from the selection file */
+    double margin;                 /* runner-up's time / the pick's - 1 (median of paired rounds
+                                      at the nearest grid point; else the expected one) */
+    double margin_low, margin_high;/* its confidence interval (NAN when expected, not measured) */
+    int tie;                       /* inside the noise: the simpler kernel was taken */
+    double expected_regret;        /* the pick's time over the fastest's - 1, interpolated */
+    int grid_points;               /* grid points the choice weighed (the cell around the problem) */
+    chanmul_problem region;        /* the nearest of them */
     int region_threads;
     chanmul_tunables tunables;     /* stream's parameters in this choice */
     char why[1536];                /* one line: the source and, for the heuristic, why no file */

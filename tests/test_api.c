@@ -11,38 +11,12 @@
 
 #include "chanmul.h"
 
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static long passed, failed;
-
-/* CHECK(cond, fmt, ...): counts, and explains a failure with file:line. */
-#define CHECK(cond, ...) check_((cond) != 0, __FILE__, __LINE__, #cond, __VA_ARGS__)
-
-#if defined(__GNUC__)
-static void check_(int ok, const char *file, int line, const char *expr, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-#endif
-
-static void check_(int ok, const char *file, int line, const char *expr, const char *fmt, ...)
-{
-    if (ok) {
-        passed++;
-        return;
-    }
-    failed++;
-    va_list ap;
-    va_start(ap, fmt);
-    printf("FAIL %s:%d: %s: ", file, line, expr);
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-}
-
-#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+#include "check.h"
 
 /* ---- helpers ------------------------------------------------------------------- */
 
@@ -695,6 +669,5 @@ int main(void)
     test_zero_size();
     test_every_impl_runs();
     test_isa_cap();
-    printf("%ld passed, %ld failed\n", passed, failed);
-    return failed > 0;
+    return check_summary();
 }

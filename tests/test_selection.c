@@ -13,34 +13,11 @@
 #include "chanmul.h"
 #include "selection.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static long passed, failed;
-
-#define CHECK(cond, ...) check_((cond) != 0, __LINE__, #cond, __VA_ARGS__)
-
-#if defined(__GNUC__)
-static void check_(int ok, int line, const char *expr, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-#endif
-
-static void check_(int ok, int line, const char *expr, const char *fmt, ...)
-{
-    if (ok) {
-        passed++;
-        return;
-    }
-    failed++;
-    va_list ap;
-    va_start(ap, fmt);
-    printf("FAIL test_selection.c:%d: %s: ", line, expr);
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-}
+#include "check.h"
 
 static chanmul_selection_entry entry(chanmul_op op, chanmul_layout layout, size_t n, size_t h, size_t c,
                                      int threads, const char *winner, const char *runner)
@@ -99,8 +76,67 @@ static char *replace(const char *text, const char *from, const char *to)
     return out;
 }
 
+/* A grid point where simd and stream took simd_ns and stream_ns. */
+static chanmul_selection_entry timed(size_t n, size_t h, size_t c, double simd_ns, double stream_ns)
+{
+    chanmul_selection_entry e = entry(CHANMUL_OP_SCALE_NC, CHANMUL_NCHW, n, h, c, 2,
+                                      simd_ns <= stream_ns ? "simd" : "stream",
+                                      simd_ns <= stream_ns ? "stream" : "simd");
+    e.candidate[0] = chanmul_impl_find("simd");
+    e.candidate_ns[0] = simd_ns;
+    e.candidate[1] = chanmul_impl_find("stream");
+    e.candidate_ns[1] = stream_ns;
+    return e;
+}
+
+/* chanmul_selection_decide: the cell's corners weighed, not the nearest point alone. */
+static void test_decide(void)
+{
+    /* a 2x2x2 grid: simd ties stream at 8x28x28x256 only; stream is twice as fast elsewhere */
+    chanmul_selection_entry grid[8];
+    int k = 0;
+    for (int in = 0; in < 2; in++)
+        for (int ih = 0; ih < 2; ih++)
+            for (int ic = 0; ic < 2; ic++) {
+                int tie = in && ih && ic;
+                grid[k++] = timed(in ? 8 : 1, ih ? 28 : 7, ic ? 256 : 64, tie ? 100 : 200, tie ? 101 : 100);
+            }
+    chanmul_selection sel;
+    make_selection(&sel, grid, 8);
+    chanmul_selection_decision d;
+    chanmul_problem p = {CHANMUL_OP_SCALE_NC, CHANMUL_NCHW, 5, 20, 20, 160};
+    const chanmul_impl *simd = chanmul_impl_find("simd"), *stream = chanmul_impl_find("stream");
+    CHECK(chanmul_selection_lookup(&sel, &p, 2)->winner == simd, "nearest point's winner is simd");
+    int rc = chanmul_selection_decide(&sel, &p, 2, &d);
+    CHECK(rc == 0 && d.pick == stream && d.runner_up == simd && d.points == 8,
+          "5x20x20x160: rc %d, pick %s over %d points", rc, d.pick ? d.pick->name : "-", d.points);
+    CHECK(d.pick_regret < 0.01 && d.runner_up_regret > 0.3, "regrets %g %g", d.pick_regret,
+          d.runner_up_regret);
+    /* on a grid point: that point alone, and its tie goes to the simpler kernel */
+    p = (chanmul_problem){CHANMUL_OP_SCALE_NC, CHANMUL_NCHW, 8, 28, 28, 256};
+    rc = chanmul_selection_decide(&sel, &p, 2, &d);
+    CHECK(rc == 0 && d.points == 1 && d.pick == simd, "on the tied point: %d points, pick %s", d.points,
+          d.pick ? d.pick->name : "-");
+    /* outside the grid: its edge */
+    p = (chanmul_problem){CHANMUL_OP_SCALE_NC, CHANMUL_NCHW, 64, 3, 3, 4096};
+    rc = chanmul_selection_decide(&sel, &p, 1, &d);
+    CHECK(rc == 0 && d.points == 1 && d.nearest->p.n == 8 && d.nearest->p.h == 7 && d.nearest->p.c == 256 &&
+              d.pick == stream,
+          "outside: %d points, nearest %zux%zux%zu", d.points, d.nearest ? d.nearest->p.n : 0,
+          d.nearest ? d.nearest->p.h : 0, d.nearest ? d.nearest->p.c : 0);
+    /* a candidate not measured at every corner is not scored */
+    grid[0].candidates = 1; /* 1x7x7x64 lost stream */
+    p = (chanmul_problem){CHANMUL_OP_SCALE_NC, CHANMUL_NCHW, 2, 9, 9, 100};
+    rc = chanmul_selection_decide(&sel, &p, 2, &d);
+    CHECK(rc == 0 && d.pick == simd && d.runner_up == NULL, "with stream unmeasured at a corner: %s",
+          d.pick ? d.pick->name : "-");
+    p.op = CHANMUL_OP_GATE;
+    CHECK(chanmul_selection_decide(&sel, &p, 2, &d) == -1, "no entry for the gate");
+}
+
 int main(void)
 {
+    test_decide();
     chanmul_selection_entry entries[] = {
         entry(CHANMUL_OP_SCALE, CHANMUL_NHWC, 1, 7, 64, 1, "simd", "stream"),
         entry(CHANMUL_OP_SCALE, CHANMUL_NHWC, 32, 28, 64, 1, "stream", "simd"),
@@ -266,6 +302,5 @@ int main(void)
     CHECK(cpu.llc_bytes > 0 && cpu.cores > 0 && cpu.isa[0], "cpu signature incomplete");
 
     free(text);
-    printf("%ld passed, %ld failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_summary();
 }

@@ -11,6 +11,7 @@
 #include "tuner.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,9 +172,15 @@ int cmd_explain(int argc, char **argv)
         printf("region: %s %s, %d thread%s\n", chanmul_layout_name(r.layout), shape_format(&r, shape, sizeof shape),
                c.region_threads, c.region_threads == 1 ? "" : "s");
     }
-    if (c.measured && c.runner_up)
+    if (c.measured)
+        printf("expected regret: %+.1f%% (the pick's time over the fastest's, over %d grid point%s)\n",
+               100 * c.expected_regret, c.grid_points, c.grid_points == 1 ? "" : "s");
+    if (c.measured && c.runner_up && isfinite(c.margin_low))
         printf("runner-up: %s, measured margin %+.1f%% [%+.1f%%, %+.1f%%]%s\n", c.runner_up->name,
                100 * c.margin, 100 * c.margin_low, 100 * c.margin_high,
+               c.tie ? " (a tie: the simpler kernel taken)" : "");
+    else if (c.measured && c.runner_up)
+        printf("runner-up: %s, expected margin %+.1f%%%s\n", c.runner_up->name, 100 * c.margin,
                c.tie ? " (a tie: the simpler kernel taken)" : "");
     else
         printf("runner-up: none measured\n");

@@ -305,15 +305,11 @@ static void worst_sites(FILE *o, const report *r, const report_machine *m, size_
         char shape[64], g[32];
         fprintf(o, "| %s | %s | %s | %d | ", m->regret[list[i].op].op, s->site->layout,
                 site_shape(s->site, shape, sizeof shape), s->site->threads);
-        const chanmul_selection_entry *e =
-            r->selection ? chanmul_selection_lookup(r->selection, &s->problem, s->site->threads) : NULL;
-        if (e) {
-            md_cell(o, e->winner->name);
-            if (e->tie)
-                fputc('~', o);
-        } else {
+        chanmul_selection_decision dd;
+        if (r->selection && chanmul_selection_decide(r->selection, &s->problem, s->site->threads, &dd) == 0)
+            md_cell(o, dd.pick->name);
+        else
             fputc('-', o);
-        }
         fputs(" | ", o);
         md_cell(o, point_label(view, s->best));
         fprintf(o, " | %s |\n", regret_text(s->regret, g, sizeof g));

@@ -25,6 +25,7 @@ typedef struct tune_profile {
     size_t max_elements;    /* grid points above this many elements of x are left out */
     int rounds;             /* timed rounds per point (each candidate once per round) */
     double batch_seconds;   /* each timed batch of calls lasts at least this long */
+    double settle_seconds;  /* untimed calls of the same candidate before each timed batch */
 } tune_profile;
 
 /* "quick" (the default) or "full"; NULL for another name. */

@@ -12,6 +12,7 @@
 #include "selection.h"
 
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,6 +193,15 @@ const char *chanmul_selection_status(void)
 
 /* ---- choosing ----------------------------------------------------------------------- */
 
+static const chanmul_impl *stream_impl(void)
+{
+    static const chanmul_impl *stream; /* benign race: every thread finds the same row */
+    if (!stream)
+        stream = chanmul_impl_find("stream");
+    return stream;
+}
+
+
 int chanmul_auto_choose(const chanmul_problem *p, int threads, chanmul_choice *c)
 {
     if (!p)
@@ -211,24 +221,35 @@ int chanmul_auto_choose(const chanmul_problem *p, int threads, chanmul_choice *c
         snprintf(c->why, sizeof c->why, "forced by CHANMUL_IMPL=%s", state.forced_name);
         return 0;
     }
-    const chanmul_selection_entry *e =
-        state.usable ? chanmul_selection_lookup(&state.sel, p, resolved) : NULL;
-    if (e) {
-        c->impl = e->winner;
-        c->runner_up = e->runner_up;
+    chanmul_selection_decision dd;
+    if (state.usable && chanmul_selection_decide(&state.sel, p, resolved, &dd) == 0) {
+        const chanmul_selection_entry *e = dd.nearest;
+        c->impl = dd.pick;
+        c->runner_up = dd.runner_up;
         c->source = CHANMUL_CHOICE_FILE;
         c->measured = 1;
-        c->margin = e->margin;
-        c->margin_low = e->margin_low;
-        c->margin_high = e->margin_high;
-        c->tie = e->tie;
+        c->expected_regret = dd.pick_regret;
+        c->grid_points = dd.points;
+        /* the margin as measured at the region's nearest grid point when that
+         * point's own verdict is this pair; else the expected one, no interval */
+        if (e->winner == dd.pick && e->runner_up == dd.runner_up) {
+            c->margin = e->margin;
+            c->margin_low = e->margin_low;
+            c->margin_high = e->margin_high;
+            c->tie = e->tie;
+        } else {
+            c->margin = dd.runner_up ? (1 + dd.runner_up_regret) / (1 + dd.pick_regret) - 1 : NAN;
+            c->margin_low = c->margin_high = NAN;
+            c->tie = dd.runner_up && c->margin < SELECTION_TIE_REGRET;
+        }
         c->region = e->p;
         c->region_threads = e->threads;
-        if (e->uses_tunables)
-            c->tunables = state.sel.tunables;
-        snprintf(c->why, sizeof c->why, "%s; region of %zux%zux%zux%zu %s, %d thread%s", state.status,
-                 e->p.n, e->p.h, e->p.w, e->p.c, chanmul_layout_name(e->p.layout), e->threads,
-                 e->threads == 1 ? "" : "s");
+        if (dd.pick == stream_impl())
+            c->tunables = state.sel.tunables; /* the tuner timed stream with these */
+        snprintf(c->why, sizeof c->why, "%s; cell of %d grid point%s around it at %d thread%s, nearest "
+                 "%zux%zux%zux%zu %s", state.status, dd.points, dd.points == 1 ? "" : "s", e->threads,
+                 e->threads == 1 ? "" : "s", e->p.n, e->p.h, e->p.w, e->p.c,
+                 chanmul_layout_name(e->p.layout));
         return 0;
     }
     c->source = CHANMUL_CHOICE_HEURISTIC;
@@ -248,14 +269,6 @@ typedef struct decision {
     int stream_tuned; /* impl is stream, run with tun */
     chanmul_tunables tun;
 } decision;
-
-static const chanmul_impl *stream_impl(void)
-{
-    static const chanmul_impl *stream; /* benign race: every thread finds the same row */
-    if (!stream)
-        stream = chanmul_impl_find("stream");
-    return stream;
-}
 
 static int same_problem(const chanmul_problem *a, const chanmul_problem *b)
 {

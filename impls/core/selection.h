@@ -4,9 +4,8 @@
  * (harness/tune/) fills the structure, `auto` (auto_select.c) looks problems
  * up in it, the report reads it for its map.
  *
- * A region of the tuned space is the set of problems nearest to one grid
- * point (same op and layout, the nearest thread count, then the smallest
- * distance over log2 N, log2 H*W and log2 C): the point's entry decides there.
+ * A region of the tuned space is a grid cell: chanmul_selection_decide
+ * weighs the measurements at its corners.
  */
 #ifndef CHANMUL_SELECTION_H
 #define CHANMUL_SELECTION_H
@@ -56,10 +55,36 @@ int chanmul_selection_parse(const char *text, size_t len, const char *path, chan
  * why ("made on another CPU: model: file 17, this CPU 1"). */
 int chanmul_selection_check_origin(const chanmul_selection *sel, char *why, size_t len);
 
-/* The entry deciding p at threads (already resolved: >= 1), or NULL when
- * the file has none for p's op and layout. */
+/* The grid point nearest to p at threads (already resolved: >= 1), or NULL
+ * when the file has none for p's op and layout. */
 const chanmul_selection_entry *chanmul_selection_lookup(const chanmul_selection *sel,
                                                         const chanmul_problem *p, int threads);
+
+/*
+ * What the file says to run for p: the grid cell around p (the grid values
+ * just below and above p's N, H*W and C among the entries of p's op, layout
+ * and nearest thread count; the edge value outside the grid) gives up to 8
+ * grid points, weighted by p's position in the cell in log2 (trilinear).
+ * Each candidate measured at every one of them scores its expected regret:
+ * the weighted mean of its time over the fastest time at each point, minus
+ * 1. The pick is the lowest score, or, within SELECTION_TIE_REGRET of it,
+ * the simplest (first in registry order). A winner at one grid point that is
+ * slow at its neighbours so loses to one that is close to the best at all of
+ * them: measured on held-out shapes, the nearest point alone picked a
+ * single-threaded kernel 2.2x slower than stream at 5x20x20x160 (its nearest
+ * point, 8x28x28x256, is a tie; 8x7x7x256 is not).
+ */
+#define SELECTION_TIE_REGRET 0.03
+typedef struct chanmul_selection_decision {
+    const chanmul_impl *pick, *runner_up;   /* runner_up NULL when alone */
+    double pick_regret, runner_up_regret;   /* expected regrets */
+    int points;                             /* grid points weighed (>= 1) */
+    const chanmul_selection_entry *nearest; /* the point of largest weight */
+} chanmul_selection_decision;
+
+/* 0 and *d, or -1 when the file has no entry for p's op and layout. */
+int chanmul_selection_decide(const chanmul_selection *sel, const chanmul_problem *p, int threads,
+                             chanmul_selection_decision *d);
 
 /* The file's text (malloc'd, NUL-terminated), or NULL when out of memory. */
 char *chanmul_selection_format(const chanmul_selection *sel);

@@ -337,6 +337,185 @@ const chanmul_selection_entry *chanmul_selection_lookup(const chanmul_selection 
     return best;
 }
 
+/* The entries of p's op and layout at the thread count nearest to threads. */
+static size_t matching_entries(const chanmul_selection *sel, const chanmul_problem *p, int threads,
+                               const chanmul_selection_entry **out)
+{
+    double best_gap = INFINITY;
+    size_t n = 0;
+    for (size_t i = 0; i < sel->count; i++) {
+        const chanmul_selection_entry *e = &sel->entries[i];
+        if (e->p.op != p->op || e->p.layout != p->layout)
+            continue;
+        double gap = fabs(log2_of((size_t)e->threads) - log2_of((size_t)threads));
+        if (gap < best_gap) {
+            best_gap = gap;
+            n = 0;
+        }
+        if (gap == best_gap)
+            out[n++] = e;
+    }
+    return n;
+}
+
+/* The grid values just below and above v on one axis, and the weight of the
+ * upper one (log2 position between them; 0 when they are the same value). */
+typedef struct axis_bracket {
+    size_t lo, hi;
+    double w_hi;
+} axis_bracket;
+
+static axis_bracket bracket(const size_t *values, size_t n, size_t v)
+{
+    axis_bracket b = {0, 0, 0};
+    for (size_t i = 0; i < n; i++) {
+        if (values[i] <= v && (b.lo == 0 || values[i] > b.lo))
+            b.lo = values[i];
+        if (values[i] >= v && (b.hi == 0 || values[i] < b.hi))
+            b.hi = values[i];
+    }
+    if (!b.lo)
+        b.lo = b.hi; /* below the grid: its edge */
+    if (!b.hi)
+        b.hi = b.lo; /* above the grid */
+    if (b.hi != b.lo)
+        b.w_hi = (log2_of(v) - log2_of(b.lo)) / (log2_of(b.hi) - log2_of(b.lo));
+    return b;
+}
+
+static size_t axis_value(const chanmul_selection_entry *e, int axis)
+{
+    return axis == 0 ? e->p.n : axis == 1 ? e->p.h * e->p.w : e->p.c;
+}
+
+static int registry_rank(const chanmul_impl *impl)
+{
+    for (size_t i = 0; i < chanmul_impl_count(); i++)
+        if (chanmul_impl_at(i) == impl)
+            return (int)i;
+    return (int)chanmul_impl_count();
+}
+
+int chanmul_selection_decide(const chanmul_selection *sel, const chanmul_problem *p, int threads,
+                             chanmul_selection_decision *d)
+{
+    memset(d, 0, sizeof *d);
+    const chanmul_selection_entry **m = malloc((sel->count ? sel->count : 1) * sizeof *m);
+    size_t *values = malloc((sel->count ? sel->count : 1) * sizeof *values);
+    size_t n = m && values ? matching_entries(sel, p, threads, m) : 0;
+    if (n == 0) {
+        free(m);
+        free(values);
+        return -1;
+    }
+    size_t here[3] = {p->n, p->h * p->w, p->c};
+    axis_bracket ax[3];
+    for (int a = 0; a < 3; a++) {
+        for (size_t i = 0; i < n; i++)
+            values[i] = axis_value(m[i], a);
+        ax[a] = bracket(values, n, here[a]);
+    }
+    /* the cell's corners that the grid has, with their weights */
+    const chanmul_selection_entry *corner[8];
+    double weight[8];
+    int corners = 0;
+    for (int k = 0; k < 8; k++) {
+        double w = 1;
+        size_t want[3];
+        int skip = 0;
+        for (int a = 0; a < 3; a++) {
+            int upper = (k >> a) & 1;
+            if (upper && ax[a].hi == ax[a].lo)
+                skip = 1; /* one value on this axis: one corner, not two */
+            want[a] = upper ? ax[a].hi : ax[a].lo;
+            w *= upper ? ax[a].w_hi : 1 - ax[a].w_hi;
+        }
+        if (skip || w <= 0)
+            continue;
+        for (size_t i = 0; i < n; i++)
+            if (axis_value(m[i], 0) == want[0] && axis_value(m[i], 1) == want[1] &&
+                axis_value(m[i], 2) == want[2] && m[i]->candidates > 0) {
+                corner[corners] = m[i];
+                weight[corners++] = w;
+                break;
+            }
+    }
+    free(values);
+    /* each candidate measured at every corner: its expected regret */
+    const chanmul_impl *best = NULL, *second = NULL;
+    double best_score = INFINITY, second_score = INFINITY;
+    double score[CHANMUL_SELECTION_MAX_CANDIDATES];
+    const chanmul_impl *cand[CHANMUL_SELECTION_MAX_CANDIDATES];
+    int ncand = 0;
+    for (int i = 0; corners > 0 && i < corner[0]->candidates; i++) {
+        const chanmul_impl *impl = corner[0]->candidate[i];
+        if (!chanmul_selectable(impl, p->op))
+            continue;
+        double sum = 0, wsum = 0;
+        int everywhere = 1;
+        for (int k = 0; k < corners && everywhere; k++) {
+            const chanmul_selection_entry *e = corner[k];
+            double fastest = INFINITY, mine = -1;
+            for (int j = 0; j < e->candidates; j++) {
+                if (e->candidate_ns[j] > 0 && e->candidate_ns[j] < fastest)
+                    fastest = e->candidate_ns[j];
+                if (e->candidate[j] == impl)
+                    mine = e->candidate_ns[j];
+            }
+            if (mine <= 0)
+                everywhere = 0;
+            else {
+                sum += weight[k] * (mine / fastest - 1);
+                wsum += weight[k];
+            }
+        }
+        if (!everywhere || wsum <= 0)
+            continue;
+        cand[ncand] = impl;
+        score[ncand++] = sum / wsum;
+    }
+    for (int i = 0; i < ncand; i++)
+        if (score[i] < best_score) {
+            best_score = score[i];
+            best = cand[i];
+        }
+    /* a tie goes to the simpler kernel */
+    for (int i = 0; i < ncand; i++)
+        if (score[i] <= best_score + SELECTION_TIE_REGRET && registry_rank(cand[i]) < registry_rank(best))
+            best = cand[i];
+    for (int i = 0; i < ncand; i++)
+        if (cand[i] == best)
+            best_score = score[i];
+    for (int i = 0; i < ncand; i++)
+        if (cand[i] != best && score[i] < second_score) {
+            second_score = score[i];
+            second = cand[i];
+        }
+    int heaviest = 0;
+    for (int k = 1; k < corners; k++)
+        if (weight[k] > weight[heaviest])
+            heaviest = k;
+    if (best) {
+        d->pick = best;
+        d->runner_up = second;
+        d->pick_regret = best_score;
+        d->runner_up_regret = second ? second_score : NAN;
+        d->points = corners;
+        d->nearest = corner[heaviest];
+    } else {
+        /* no candidate measured at every corner: the nearest point's winner */
+        const chanmul_selection_entry *e = chanmul_selection_lookup(sel, p, threads);
+        d->pick = e->winner;
+        d->runner_up = e->runner_up;
+        d->pick_regret = 0;
+        d->runner_up_regret = e->margin;
+        d->points = 1;
+        d->nearest = e;
+    }
+    free(m);
+    return 0;
+}
+
 /* ---- writing ------------------------------------------------------------------------ */
 
 static int add_entry(cJSON *array, const chanmul_selection_entry *e)
@@ -381,9 +560,11 @@ char *chanmul_selection_format(const chanmul_selection *sel)
              cJSON_AddStringToObject(root, "generated_by", "chanmul tune: do not edit; rerun it") &&
              cJSON_AddStringToObject(root, "command", sel->command) &&
              cJSON_AddStringToObject(root, "region_rule",
-                                     "an entry decides the problems nearest to its grid point: same op "
-                                     "and layout, nearest thread count, then the least squared "
-                                     "distance over log2 N, log2 H*W, log2 C") &&
+                                     "a problem is decided by the grid cell around it (same op and "
+                                     "layout, nearest thread count; the grid values just below and "
+                                     "above its N, H*W, C): each candidate's regret at the cell's "
+                                     "points, weighted trilinearly in log2; the lowest wins, a tie "
+                                     "within 3% to the simpler kernel") &&
              (cpu = cJSON_AddObjectToObject(root, "cpu")) &&
              (build = cJSON_AddObjectToObject(root, "build")) &&
              (tun = cJSON_AddObjectToObject(root, "tunables")) &&

@@ -167,7 +167,9 @@ def summary(values):
 
 
 def lookup(op, layout, n, h, w, c, threads):
-    """chanmul_selection_lookup over the usable entries: nearest thread count, then log2 distance."""
+    """auto's pick (chanmul_selection_decide): the sites here sit on grid points, where the
+    point's own candidates decide, so its winner; found as the nearest usable entry (nearest
+    thread count, then log2 distance). No tie mark: the column names what runs."""
     best, gap_best, dist_best = None, math.inf, math.inf
     for e in ENTRIES:
         eop, el, en, eh, ew, ec, et, winner, tie = e
@@ -178,7 +180,7 @@ def lookup(op, layout, n, h, w, c, threads):
              + (math.log2(ec) - math.log2(c)) ** 2)
         if gap < gap_best or (gap == gap_best and d < dist_best):
             best, gap_best, dist_best = e, gap, d
-    return "-" if best is None else best[7] + ("~" if best[8] else "")
+    return "-" if best is None else best[7]
 
 
 def expected_map():

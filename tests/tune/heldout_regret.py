@@ -40,8 +40,8 @@ def medians(path):
     ctx = data.get("context", {})
     times, ratios = {}, {}
     for b in data["benchmarks"]:
-        if b.get("run_type") != "iteration":
-            continue
+        if b.get("run_type") != "iteration" or b.get("error_occurred") or b.get("real_time", 0) <= 0:
+            continue  # a failed (unverified) implementation's row carries no time
         parts = b["name"].split("/")
         if len(parts) < 3:
             continue
