@@ -207,37 +207,88 @@ static void paired_margin(const candidate *a, const candidate *b, int n, double 
 
 /* ---- stream's tunables ---------------------------------------------------------------- */
 
+/* Ladder rungs for one threshold. */
+#define LADDER_MAX 16
+/* The threshold rungs get more rounds than a grid point: one noisy rung
+ * should not move a parameter every problem uses. */
+#define LADDER_ROUND_FACTOR 2
+
 /*
- * The thread threshold: stream on the channel scale (NHWC, C = 64) at a ladder
- * of sizes, with every thread against one thread. The threshold is the size
- * from which the split wins at that size and every larger one.
+ * Where on a ladder of sizes to switch from variant A (below) to variant B
+ * (from the threshold up), given ratio[k] = B's time / A's time at rung k
+ * (median of paired rounds): the rung whose switch costs least in all, the
+ * cost at each rung being the chosen variant's time over the faster one's.
+ * Returns the rung, or `rungs` when B should never be used. A single noisy
+ * rung moves the answer by at most one rung, unlike a "first win" rule.
+ */
+static int best_switch(const double *ratio, int rungs)
+{
+    int best = rungs;
+    double best_cost = INFINITY;
+    for (int k = 0; k <= rungs; k++) {
+        double cost = 0;
+        for (int j = 0; j < rungs; j++) {
+            double fastest = ratio[j] < 1 ? ratio[j] : 1;
+            cost += (j >= k ? ratio[j] : 1) / fastest;
+        }
+        if (cost < best_cost - 1e-9) {
+            best_cost = cost;
+            best = k;
+        }
+    }
+    return best;
+}
+
+/* Times stream under tun_b against tun_a at each rung (scale, NHWC, C = 64,
+ * `elements[k]` elements), into ratio[k] and the evidence line. */
+static int ladder(const tune_options *o, int threads, const chanmul_tunables *tun_a,
+                  const chanmul_tunables *tun_b, const size_t *elements, int rungs, double *ratio,
+                  unsigned long long *rng, char *evidence, size_t len, int used, int mib)
+{
+    const chanmul_impl *stream = chanmul_impl_find("stream");
+    int rounds = o->profile->rounds * LADDER_ROUND_FACTOR;
+    if (rounds > MAX_ROUNDS)
+        rounds = MAX_ROUNDS;
+    for (int k = 0; k < rungs; k++) {
+        chanmul_problem p = {CHANMUL_OP_SCALE, CHANMUL_NHWC, elements[k] / 64, 1, 1, 64};
+        candidate c[2] = {{stream, tun_b, {0}}, {stream, tun_a, {0}}};
+        int err = time_candidates(c, 2, &p, threads, rounds, o->profile->batch_seconds,
+                                  o->profile->settle_seconds, rng);
+        if (err)
+            return err;
+        double m, lo, hi;
+        paired_margin(&c[1], &c[0], rounds, &m, &lo, &hi);
+        ratio[k] = 1.0 + m;
+        if (used > 0 && (size_t)used < len)
+            used += mib ? snprintf(evidence + used, len - (size_t)used, " %zu MiB: %.2f",
+                                   elements[k] * sizeof(float) >> 20, ratio[k])
+                        : snprintf(evidence + used, len - (size_t)used, " %zu: %.2f", elements[k], ratio[k]);
+    }
+    return 0;
+}
+
+/*
+ * The thread threshold: stream on the channel scale (NHWC, C = 64) from 2k to
+ * 256k elements, with every thread against one; the second thread is used
+ * from the rung best_switch finds.
  */
 static int tune_thread_threshold(const tune_options *o, int threads, chanmul_selection *sel,
                                  unsigned long long *rng, char *evidence, size_t len)
 {
     static const chanmul_tunables split = {1, 0};
     static const chanmul_tunables single = {(size_t)1 << 40, 0};
-    const chanmul_impl *stream = chanmul_impl_find("stream");
-    size_t crossover = 0;
-    int used = snprintf(evidence, len, "second thread (stream, scale nhwc C=64, %d threads vs 1, median "
-                        "time ratio):", threads);
-    for (size_t total = 2048; total <= ((size_t)1 << 18); total *= 2) {
-        chanmul_problem p = {CHANMUL_OP_SCALE, CHANMUL_NHWC, total / 64, 1, 1, 64};
-        candidate c[2] = {{stream, &split, {0}}, {stream, &single, {0}}};
-        int err = time_candidates(c, 2, &p, threads, o->profile->rounds, o->profile->batch_seconds,
-                                  o->profile->settle_seconds, rng);
-        if (err)
-            return err;
-        double m, lo, hi;
-        paired_margin(&c[1], &c[0], o->profile->rounds, &m, &lo, &hi);
-        if (m < 0 && !crossover)
-            crossover = total;
-        else if (m >= 0)
-            crossover = 0; /* a loss above a win: the crossover is higher */
-        if (used > 0 && (size_t)used < len)
-            used += snprintf(evidence + used, len - (size_t)used, " %zu: %.2f", total, 1.0 + m);
-    }
-    sel->tunables.min_elements_per_thread = crossover ? crossover : (size_t)1 << 40;
+    size_t elements[LADDER_MAX];
+    double ratio[LADDER_MAX];
+    int rungs = 0;
+    for (size_t total = 2048; total <= ((size_t)1 << 18) && rungs < LADDER_MAX; total *= 2)
+        elements[rungs++] = total;
+    int used = snprintf(evidence, len, "second thread (stream, scale nhwc C=64, %d threads over 1, "
+                        "median time ratio):", threads);
+    int err = ladder(o, threads, &single, &split, elements, rungs, ratio, rng, evidence, len, used, 0);
+    if (err)
+        return err;
+    int k = best_switch(ratio, rungs);
+    sel->tunables.min_elements_per_thread = k < rungs ? elements[k] : (size_t)1 << 40;
     if (o->log)
         fprintf(o->log, "tune: %s -> a second thread from %zu elements\n", evidence,
                 sel->tunables.min_elements_per_thread);
@@ -246,42 +297,31 @@ static int tune_thread_threshold(const tune_options *o, int threads, chanmul_sel
 
 /*
  * The streaming-store threshold: stream with streaming stores forced on
- * against off, at outputs from a quarter of the LLC to four times it. The
- * threshold lies between the largest size where they lose and the next.
+ * against off, at outputs from a quarter of the LLC to four times it; they
+ * are used past the geometric middle between the rung best_switch finds and
+ * the one below it.
  */
 static int tune_nontemporal(const tune_options *o, int threads, chanmul_selection *sel,
                             unsigned long long *rng, char *evidence, size_t len)
 {
     static const chanmul_tunables always = {0, 1};
     static const chanmul_tunables never = {0, (size_t)1 << 62};
-    const chanmul_impl *stream = chanmul_impl_find("stream");
-    size_t llc = chanmul_llc_bytes(), last_loss = 0, first_win = 0;
-    int used = snprintf(evidence, len, "streaming stores (stream, scale nhwc C=64, %d threads, on vs off):",
-                        threads);
-    for (size_t bytes = llc / 4; bytes <= llc * 4; bytes *= 2) {
-        size_t total = bytes / sizeof(float);
-        chanmul_problem p = {CHANMUL_OP_SCALE, CHANMUL_NHWC, total / 64, 1, 1, 64};
-        candidate c[2] = {{stream, &always, {0}}, {stream, &never, {0}}};
-        int err = time_candidates(c, 2, &p, threads, o->profile->rounds, o->profile->batch_seconds,
-                                  o->profile->settle_seconds, rng);
-        if (err)
-            return err;
-        double m, lo, hi;
-        paired_margin(&c[1], &c[0], o->profile->rounds, &m, &lo, &hi);
-        if (m < 0) {
-            if (!first_win)
-                first_win = bytes;
-        } else {
-            last_loss = bytes;
-            first_win = 0;
-        }
-        if (used > 0 && (size_t)used < len)
-            used += snprintf(evidence + used, len - (size_t)used, " %zu MiB: %.2f", bytes >> 20, 1.0 + m);
-    }
-    /* between the last loss and the first win above it; no win: never */
-    sel->tunables.nontemporal_min_bytes = !first_win ? (size_t)1 << 62
-                                          : last_loss ? (size_t)sqrt((double)last_loss * (double)first_win)
-                                                      : first_win / 2;
+    size_t llc = chanmul_llc_bytes(), elements[LADDER_MAX];
+    double ratio[LADDER_MAX];
+    int rungs = 0;
+    for (size_t bytes = llc / 4; bytes <= llc * 4 && rungs < LADDER_MAX; bytes *= 2)
+        elements[rungs++] = bytes / sizeof(float);
+    int used = snprintf(evidence, len, "streaming stores (stream, scale nhwc C=64, %d threads, on over "
+                        "off):", threads);
+    int err = ladder(o, threads, &never, &always, elements, rungs, ratio, rng, evidence, len, used, 1);
+    if (err)
+        return err;
+    int k = best_switch(ratio, rungs);
+    size_t at = k < rungs ? elements[k] * sizeof(float) : 0;
+    sel->tunables.nontemporal_min_bytes =
+        k == rungs ? (size_t)1 << 62
+        : k == 0   ? at / 2
+                   : (size_t)sqrt((double)at * (double)(elements[k - 1] * sizeof(float)));
     if (o->log)
         fprintf(o->log, "tune: %s -> streaming stores past %zu bytes\n", evidence,
                 sel->tunables.nontemporal_min_bytes);

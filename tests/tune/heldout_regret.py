@@ -77,7 +77,7 @@ def regret(m):
     if "auto" not in m or not cands:
         return None
     best = min(cands, key=lambda i: cands[i][0])
-    best_ratio = max(v[1] for v in cands.values())
+    best_ratio = cands[best][1]  # the same implementation's memcpy ratio, not the max of them
     auto_t, auto_r = m["auto"][0], m["auto"][1]
     return best, cands[best][0], auto_t, auto_t / cands[best][0] - 1, \
         (best_ratio / auto_r - 1) if auto_r > 0 else float("nan")
