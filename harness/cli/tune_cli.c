@@ -96,7 +96,8 @@ int cmd_tune(int argc, char **argv)
         return EXIT_USAGE;
     }
     free(text);
-    printf("tune: %zu entries, a second thread from %zu elements, streaming stores past %zu bytes -> %s\n",
+    printf("tune: %zu entries, a second thread from %zu elements, streaming stores past %zu bytes "
+           "(0: stream's default) -> %s\n",
            entries, tun.min_elements_per_thread, tun.nontemporal_min_bytes, out);
     return 0;
 }
