@@ -293,7 +293,7 @@ typedef struct chanmul_choice {
     chanmul_problem region;        /* the nearest of them */
     int region_threads;
     chanmul_tunables tunables;     /* stream's parameters in this choice */
-    char why[1536];                /* one line: the source and, for the heuristic, why no file */
+    char why[2048];                /* one line: the source and, for the heuristic, why no file */
 } chanmul_choice;
 
 /* Fills *c with what `auto` runs for p at `threads` (0 = the default). The

@@ -118,12 +118,15 @@ static void test_decide(void)
     CHECK(rc == 0 && d.points == 1 && d.pick == simd, "on the tied point: %d points, pick %s", d.points,
           d.pick ? d.pick->name : "-");
     /* outside the grid: its edge */
-    p = (chanmul_problem){CHANMUL_OP_SCALE_NC, CHANMUL_NCHW, 64, 3, 3, 4096};
+    p = (chanmul_problem){CHANMUL_OP_SCALE_NC, CHANMUL_NCHW, 16, 3, 3, 4096};
     rc = chanmul_selection_decide(&sel, &p, 1, &d);
     CHECK(rc == 0 && d.points == 1 && d.nearest->p.n == 8 && d.nearest->p.h == 7 && d.nearest->p.c == 256 &&
               d.pick == stream,
           "outside: %d points, nearest %zux%zux%zu", d.points, d.nearest ? d.nearest->p.n : 0,
           d.nearest ? d.nearest->p.h : 0, d.nearest ? d.nearest->p.c : 0);
+    /* far beyond the grid's largest point: not the file's region */
+    p = (chanmul_problem){CHANMUL_OP_SCALE_NC, CHANMUL_NCHW, 64, 56, 56, 4096};
+    CHECK(chanmul_selection_decide(&sel, &p, 2, &d) == -2, "beyond the grid: -2");
     /* a candidate not measured at every corner is not scored */
     grid[0].candidates = 1; /* 1x7x7x64 lost stream */
     p = (chanmul_problem){CHANMUL_OP_SCALE_NC, CHANMUL_NCHW, 2, 9, 9, 100};

@@ -205,8 +205,10 @@ static void selection_map(FILE *o, const chanmul_selection *sel)
           "per batch size N and one column per channel count C; each cell names the winner at each "
           "spatial size HxW of the grid, in the order given under the table. `~`: a tie (the "
           "margin's interval includes 0: the simpler kernel was taken); `-`: no entry there. A "
-          "problem off the grid takes the entry of the nearest grid point (same op and layout, the "
-          "nearest thread count, then the least distance over log2 N, log2 H*W, log2 C).\n",
+          "problem off the grid is decided by the grid cell around it (same op and layout, the "
+          "nearest thread count): each candidate's regret at the cell's points, weighted by the "
+          "problem's place in the cell in log2 N, H*W and C; beyond twice the grid's largest "
+          "problem, the heuristic decides.\n",
           o);
     for (int op = 0; op < CHANMUL_OP_COUNT; op++)
         for (int l = 0; l < 2; l++) {

@@ -222,7 +222,8 @@ int chanmul_auto_choose(const chanmul_problem *p, int threads, chanmul_choice *c
         return 0;
     }
     chanmul_selection_decision dd;
-    if (state.usable && chanmul_selection_decide(&state.sel, p, resolved, &dd) == 0) {
+    int decided = state.usable ? chanmul_selection_decide(&state.sel, p, resolved, &dd) : -1;
+    if (decided == 0) {
         const chanmul_selection_entry *e = dd.nearest;
         c->impl = dd.pick;
         c->runner_up = dd.runner_up;
@@ -256,7 +257,10 @@ int chanmul_auto_choose(const chanmul_problem *p, int threads, chanmul_choice *c
     char rule[300];
     chanmul_heuristic_choose(p, resolved, &state.cpu, &c->impl, &c->tunables, rule, sizeof rule);
     snprintf(c->why, sizeof c->why, "%s%s; %s", state.status,
-             state.usable ? " (none for this op and layout)" : "", rule);
+             !state.usable  ? ""
+             : decided == -2 ? " (the problem is beyond the tuned grid's largest point)"
+                             : " (none for this op and layout)",
+             rule);
     return 0;
 }
 

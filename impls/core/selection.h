@@ -82,7 +82,13 @@ typedef struct chanmul_selection_decision {
     const chanmul_selection_entry *nearest; /* the point of largest weight */
 } chanmul_selection_decision;
 
-/* 0 and *d, or -1 when the file has no entry for p's op and layout. */
+/* Problems larger than this many times the grid's largest are beyond the
+ * file's evidence: measured, the grid's one-thread ties between simd and
+ * stream, extrapolated to 12.5M elements, picked simd, 50% slower there than
+ * stream with its streaming stores. */
+#define SELECTION_MAX_EXTRAPOLATION 2
+/* 0 and *d; -1 when the file has no entry for p's op and layout; -2 when p
+ * is larger than SELECTION_MAX_EXTRAPOLATION times the largest grid point. */
 int chanmul_selection_decide(const chanmul_selection *sel, const chanmul_problem *p, int threads,
                              chanmul_selection_decision *d);
 

@@ -408,6 +408,18 @@ int chanmul_selection_decide(const chanmul_selection *sel, const chanmul_problem
         free(values);
         return -1;
     }
+    /* beyond the grid's largest problem the file has no evidence (no grid point
+     * streams past the LLC, where streaming stores decide): not its region */
+    size_t largest = 0, total = p->n * p->h * p->w * p->c;
+    for (size_t i = 0; i < n; i++) {
+        size_t e = m[i]->p.n * m[i]->p.h * m[i]->p.w * m[i]->p.c;
+        largest = e > largest ? e : largest;
+    }
+    if (total > SELECTION_MAX_EXTRAPOLATION * largest) {
+        free(m);
+        free(values);
+        return -2;
+    }
     size_t here[3] = {p->n, p->h * p->w, p->c};
     axis_bracket ax[3];
     for (int a = 0; a < 3; a++) {
