@@ -167,6 +167,16 @@ foreach(lib IN LISTS CHANMUL_STATIC_CXX_LIBS)
   list(APPEND CHANMUL_PC_LIBS_PRIVATE "-l${lib}")
 endforeach()
 set_target_properties(chanmul PROPERTIES INTERFACE_LINK_LIBRARIES "${exported_links}")
+# A sanitized build's objects call the sanitizers' runtimes, and ASan's must
+# come first in a program's libraries: whoever links either library links
+# with the sanitizer flag too.
+set(CHANMUL_PC_LIBS_EXTRA "")
+if(CHANMUL_SANITIZE)
+  foreach(target chanmul chanmul_shared)
+    set_property(TARGET ${target} APPEND PROPERTY INTERFACE_LINK_OPTIONS -fsanitize=address,undefined)
+  endforeach()
+  set(CHANMUL_PC_LIBS_EXTRA " -fsanitize=address,undefined")
+endif()
 
 list(REMOVE_DUPLICATES CHANMUL_PC_LIBS_PRIVATE)
 list(REMOVE_DUPLICATES CHANMUL_CONFIG_LIBRARY_HINTS)
