@@ -58,7 +58,9 @@ typedef enum chanmul_op {
     CHANMUL_OP_SCALE = 0,    /* y[n,h,w,c] = x[n,h,w,c] * s[c]      (s: C floats) */
     CHANMUL_OP_SCALE_NC = 1, /* y[n,h,w,c] = x[n,h,w,c] * s[n,c]    (s: N x C, a per-sample scale) */
     CHANMUL_OP_GATE = 2,     /* y[n,h,w,c] = x[n,h,w,c] * g[n,h,w]  (g: N x H x W, a spatial gate) */
-    CHANMUL_OP_COUNT = 3
+    CHANMUL_OP_MUL = 3,      /* y[n,h,w,c] = x[n,h,w,c] * z[n,h,w,c] (z: x's shape, an equal-shape product) */
+    CHANMUL_OP_AFFINE = 4,   /* y[n,h,w,c] = x[n,h,w,c] * s[c] + b[c] (scale and shift: C floats each) */
+    CHANMUL_OP_COUNT = 5
 } chanmul_op;
 
 /* A problem of the channel-axis family: the op, the layout, and the logical
@@ -100,7 +102,11 @@ typedef struct chanmul_tensors {
 /* How each output of an op is rounded: what its reference computes and what
  * the verifier compares bit for bit. */
 typedef enum chanmul_rounding {
-    CHANMUL_ROUND_ONE_PRODUCT = 0 /* each output element is one correctly rounded product */
+    CHANMUL_ROUND_ONE_PRODUCT = 0, /* each output element is one correctly rounded product */
+    /* each output is x*s + b, rounded as the implementation declares
+     * (chanmul_impl.fused_ops): fused, one rounding (C's fmaf), or a product
+     * rounded, then a sum rounded (two roundings, no contraction) */
+    CHANMUL_ROUND_MULTIPLY_ADD = 1
 } chanmul_rounding;
 
 /* Logical axes, for the facts table's operand shapes (a bit set). */
@@ -116,7 +122,7 @@ enum {
  * read instead of repeating them. */
 typedef struct chanmul_op_info {
     chanmul_op op;
-    const char *name;    /* CLI (--op), bench names and results: "scale", "scale_nc", "gate" */
+    const char *name;    /* CLI (--op), bench names and results: "scale", "scale_nc", "gate", "mul" */
     const char *formula; /* one line for `chanmul list` and the report */
     int inputs, outputs;
     /* operand names, inputs then outputs ("x", "s", "y") */
@@ -130,7 +136,7 @@ typedef struct chanmul_op_info {
 
 /* The facts of op, or NULL for a value outside the enum. */
 const chanmul_op_info *chanmul_op_info_of(chanmul_op op);
-/* "scale" / "scale_nc" / "gate" -> 0 and *op; else -1. */
+/* An op's name ("scale", "scale_nc", "gate", "mul", ...) -> 0 and *op; else -1. */
 int chanmul_op_parse(const char *name, chanmul_op *op);
 
 /* Fills d from p: the operand counts and shapes from the op's facts. Returns 0,
@@ -182,7 +188,14 @@ typedef struct chanmul_impl {
     chanmul_op_fn kernels[CHANMUL_OP_COUNT];
     /* A plugin of ABI 1: its channel-scale kernel, in the old signature. */
     chanmul_kernel_fn scale_abi1;
+    /* The ops (bit 1u << op) whose multiply-add this implementation computes
+     * fused, with one rounding; for the others, a product then a sum. The
+     * verifier compares each against the reference of that kind. */
+    unsigned fused_ops;
 } chanmul_impl;
+
+/* 1 when impl declares op's multiply-add fused (see chanmul_impl.fused_ops). */
+int chanmul_impl_fuses(const chanmul_impl *impl, chanmul_op op);
 
 const char *chanmul_strerror(int err);
 const char *chanmul_layout_name(chanmul_layout layout);
@@ -233,6 +246,14 @@ chanmul_isa chanmul_cpu_isa_uncapped(void);
 int chanmul_default_threads(void);
 /* Size of the last-level cache in bytes (32 MiB if the OS cannot tell). */
 size_t chanmul_llc_bytes(void);
+/* The part of it one process is taken to have: chanmul_llc_bytes(), at most
+ * CHANMUL_LLC_USABLE_MAX. A VM's CPUID reports the host socket's whole L3
+ * (260 MiB on one of this project's Xeon VMs, where `chanmul tune` measured
+ * streaming stores paying from 34 MB of output). stream's default
+ * streaming-store threshold, the tuner's ladder, the verifier's and the
+ * sweep's "larger than the LLC" shapes use this size. */
+#define CHANMUL_LLC_USABLE_MAX ((size_t)64 << 20)
+size_t chanmul_llc_usable_bytes(void);
 
 /* ---- the machine and the build (what a selection file is bound to) ------------- */
 
@@ -323,6 +344,8 @@ const char *chanmul_selection_status(void);
  * and optionally
  *   const char *chanmul_plugin_name = "...";             (default: the file's path)
  *   int chanmul_plugin_threaded = 1;                     (default 1)
+ *   unsigned chanmul_plugin_fused_ops = 1u << CHANMUL_OP_AFFINE;
+ *       the ops whose multiply-add it fuses (default 0: a product, then a sum)
  * A plugin built for ABI 1 (only chanmul_plugin_kernel) loads unchanged.
  */
 #define CHANMUL_PLUGIN_ABI 2

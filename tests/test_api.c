@@ -86,10 +86,10 @@ static int spy_unavailable(const char **why)
 }
 
 /* (an ABI-1 kernel: the signature plugins of ABI 1 still load with) */
-static const chanmul_impl spy = {"spy", CHANMUL_KIND_PLUGIN, 1, "test spy", NULL, {NULL}, spy_kernel};
+static const chanmul_impl spy = {"spy", CHANMUL_KIND_PLUGIN, 1, "test spy", NULL, {NULL}, spy_kernel, 0};
 static const chanmul_impl spy_absent = {"spy_absent", CHANMUL_KIND_PLUGIN, 1,
                                         "test spy that is never available", spy_unavailable,
-                                        {NULL}, spy_kernel};
+                                        {NULL}, spy_kernel, 0};
 
 /* Buffers for the error cases: one arena, so overlaps can be arranged. */
 #define ARENA 4096

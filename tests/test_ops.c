@@ -22,7 +22,8 @@
 
 #include "check.h"
 
-static const chanmul_op ALL_OPS[] = {CHANMUL_OP_SCALE, CHANMUL_OP_SCALE_NC, CHANMUL_OP_GATE};
+/* the ops of one factor operand (x, f -> y), whose definitions compute_expected knows */
+static const chanmul_op ALL_OPS[] = {CHANMUL_OP_SCALE, CHANMUL_OP_SCALE_NC, CHANMUL_OP_GATE, CHANMUL_OP_MUL};
 static const chanmul_layout ALL_LAYOUTS[] = {CHANMUL_NHWC, CHANMUL_NCHW};
 
 /* ---- helpers ------------------------------------------------------------------- */
@@ -106,6 +107,7 @@ static size_t factor_count(const chanmul_problem *p)
     case CHANMUL_OP_SCALE: return p->c;
     case CHANMUL_OP_SCALE_NC: return p->n * p->c;
     case CHANMUL_OP_GATE: return p->n * p->h * p->w;
+    case CHANMUL_OP_MUL: return p->n * p->h * p->w * p->c;
     default: return 0;
     }
 }
@@ -121,6 +123,7 @@ static void compute_expected(const chanmul_problem *p, const float *x, const flo
                                                          : ((n * p->c + c) * p->h + h) * p->w + w;
                     size_t k = p->op == CHANMUL_OP_SCALE      ? c
                                : p->op == CHANMUL_OP_SCALE_NC ? n * p->c + c
+                               : p->op == CHANMUL_OP_MUL      ? i /* z has x's shape and layout */
                                                               : (n * p->h + h) * p->w + w;
                     y[i] = x[i] * f[k];
                 }
@@ -167,19 +170,19 @@ static int spy_unavailable(const char **why)
     return 0;
 }
 
-/* covers every op (ABI 2) */
+/* covers every op of one factor (ABI 2) */
 static const chanmul_impl spy_all = {"spy_all", CHANMUL_KIND_PLUGIN, 1, "test spy, every op", NULL,
-                                     {spy_op_kernel, spy_op_kernel, spy_op_kernel}, NULL};
+                                     {spy_op_kernel, spy_op_kernel, spy_op_kernel, spy_op_kernel}, NULL, 0};
 /* an ABI-2 plugin with only the channel-scale kernel */
 static const chanmul_impl spy_scale_only = {"spy_scale_only", CHANMUL_KIND_PLUGIN, 1,
                                             "test spy, scale only", NULL,
-                                            {[CHANMUL_OP_SCALE] = spy_op_kernel}, NULL};
+                                            {[CHANMUL_OP_SCALE] = spy_op_kernel}, NULL, 0};
 /* an ABI-1 plugin: only the old channel-scale signature */
 static const chanmul_impl spy_abi1 = {"spy_abi1", CHANMUL_KIND_PLUGIN, 1, "test spy, ABI 1", NULL,
-                                      {NULL}, spy_abi1_kernel};
+                                      {NULL}, spy_abi1_kernel, 0};
 static const chanmul_impl spy_absent = {"spy_absent", CHANMUL_KIND_PLUGIN, 1, "never available",
                                         spy_unavailable,
-                                        {spy_op_kernel, spy_op_kernel, spy_op_kernel}, NULL};
+                                        {spy_op_kernel, spy_op_kernel, spy_op_kernel, spy_op_kernel}, NULL, 0};
 
 /* ---- 1. the facts table ------------------------------------------------------------- */
 
@@ -195,8 +198,20 @@ static int is_lower_identifier(const char *s)
 
 static void test_facts_table(void)
 {
-    static const char *const want_names[CHANMUL_OP_COUNT] = {"scale", "scale_nc", "gate"};
-    static const char *const want_factor[CHANMUL_OP_COUNT] = {"s", "s", "g"};
+    /* each op's facts, written out from its definition (one row per op) */
+    static const struct {
+        const char *name;
+        int inputs, outputs;
+        const char *operands[CHANMUL_MAX_INPUTS + CHANMUL_MAX_OUTPUTS]; /* inputs, then outputs */
+        int in_place_input;
+        chanmul_rounding rounding;
+    } want[CHANMUL_OP_COUNT] = {
+        {"scale", 2, 1, {"x", "s", "y"}, 0, CHANMUL_ROUND_ONE_PRODUCT},
+        {"scale_nc", 2, 1, {"x", "s", "y"}, 0, CHANMUL_ROUND_ONE_PRODUCT},
+        {"gate", 2, 1, {"x", "g", "y"}, 0, CHANMUL_ROUND_ONE_PRODUCT},
+        {"mul", 2, 1, {"x", "z", "y"}, 0, CHANMUL_ROUND_ONE_PRODUCT},
+        {"affine", 3, 1, {"x", "s", "b", "y"}, 0, CHANMUL_ROUND_MULTIPLY_ADD},
+    };
     for (int i = 0; i < CHANMUL_OP_COUNT; i++) {
         const chanmul_op_info *info = chanmul_op_info_of((chanmul_op)i);
         CHECK(info != NULL, "chanmul_op_info_of(%d) is NULL", i);
@@ -206,8 +221,9 @@ static void test_facts_table(void)
         CHECK(info->op == (chanmul_op)i, "row %d says it is op %d", i, (int)info->op);
         CHECK(is_lower_identifier(info->name), "op %d's name '%s' is not a lower-case identifier", i,
               info->name ? info->name : "(null)");
-        CHECK(info->name && strcmp(info->name, want_names[i]) == 0, "op %d is named '%s', expected '%s'", i,
-              info->name ? info->name : "(null)", want_names[i]);
+        CHECK(want[i].name && info->name && strcmp(info->name, want[i].name) == 0,
+              "op %d is named '%s', expected '%s'", i, info->name ? info->name : "(null)",
+              want[i].name ? want[i].name : "(no row in this test)");
         CHECK(info->formula && info->formula[0], "op %s has no formula", op_name((chanmul_op)i));
         CHECK(strcmp(chanmul_op_name((chanmul_op)i), info->name ? info->name : "") == 0,
               "chanmul_op_name(%d) = '%s' differs from the table's '%s'", i, chanmul_op_name((chanmul_op)i),
@@ -226,9 +242,9 @@ static void test_facts_table(void)
               info->inputs);
         CHECK(info->outputs >= 1 && info->outputs <= CHANMUL_MAX_OUTPUTS, "op %s has %d outputs",
               iname, info->outputs);
-        /* every op of the family is x, one factor, y */
-        CHECK(info->inputs == 2 && info->outputs == 1, "op %s: %d inputs, %d outputs, expected 2 and 1",
-              iname, info->inputs, info->outputs);
+        CHECK(info->inputs == want[i].inputs && info->outputs == want[i].outputs,
+              "op %s: %d inputs, %d outputs, expected %d and %d", iname, info->inputs, info->outputs,
+              want[i].inputs, want[i].outputs);
         int operands = info->inputs + info->outputs;
         if (operands > CHANMUL_MAX_INPUTS + CHANMUL_MAX_OUTPUTS || info->inputs < 0 || info->outputs < 0)
             operands = 0;
@@ -241,23 +257,22 @@ static void test_facts_table(void)
                 CHECK(!nm || !info->operand_names[q] || strcmp(nm, info->operand_names[q]) != 0,
                       "op %s: operands %d and %d share the name '%s'", iname, k, q, nm ? nm : "(null)");
         }
-        if (operands == 3) {
-            CHECK(info->operand_names[0] && strcmp(info->operand_names[0], "x") == 0 &&
-                      info->operand_names[1] && strcmp(info->operand_names[1], want_factor[i]) == 0 &&
-                      info->operand_names[2] && strcmp(info->operand_names[2], "y") == 0,
-                  "op %s: operands named %s, %s, %s; expected x, %s, y", iname,
-                  info->operand_names[0] ? info->operand_names[0] : "(null)",
-                  info->operand_names[1] ? info->operand_names[1] : "(null)",
-                  info->operand_names[2] ? info->operand_names[2] : "(null)", want_factor[i]);
-            CHECK(info->operand_axes[0] == CHANMUL_AXES_ALL && info->operand_axes[2] == CHANMUL_AXES_ALL,
-                  "op %s: x or y does not span every axis", iname);
-        }
+        for (int k = 0; k < operands && k < want[i].inputs + want[i].outputs; k++)
+            CHECK(info->operand_names[k] && want[i].operands[k] &&
+                      strcmp(info->operand_names[k], want[i].operands[k]) == 0,
+                  "op %s: operand %d is named %s, expected %s", iname, k,
+                  info->operand_names[k] ? info->operand_names[k] : "(null)",
+                  want[i].operands[k] ? want[i].operands[k] : "(null)");
+        if (operands >= 2)
+            CHECK(info->operand_axes[0] == CHANMUL_AXES_ALL &&
+                      info->operand_axes[info->inputs] == CHANMUL_AXES_ALL,
+                  "op %s: x or its first output does not span every axis", iname);
         CHECK(info->in_place_input >= -1 && info->in_place_input < info->inputs,
               "op %s: in_place_input %d out of range", iname, info->in_place_input);
-        CHECK(info->in_place_input == 0, "op %s: in_place_input %d, expected 0 (y may be x)", iname,
-              info->in_place_input);
-        CHECK(info->rounding == CHANMUL_ROUND_ONE_PRODUCT, "op %s: rounding %d", iname,
-              (int)info->rounding);
+        CHECK(info->in_place_input == want[i].in_place_input, "op %s: in_place_input %d, expected %d", iname,
+              info->in_place_input, want[i].in_place_input);
+        CHECK(info->rounding == want[i].rounding, "op %s: rounding %d, expected %d", iname,
+              (int)info->rounding, (int)want[i].rounding);
     }
     CHECK(chanmul_op_info_of(CHANMUL_OP_COUNT) == NULL, "chanmul_op_info_of(COUNT) is not NULL");
     CHECK(chanmul_op_info_of((chanmul_op)-1) == NULL, "chanmul_op_info_of(-1) is not NULL");
@@ -475,6 +490,8 @@ static void test_shape_elements_and_bytes(void)
         {CHANMUL_OP_GATE, 2, 3, 4, 0, 96},            /* x, y empty; g still 24 */
         {CHANMUL_OP_SCALE, 0, 3, 4, 5, 20},           /* x, y empty; s still 5 */
         {CHANMUL_OP_SCALE_NC, 0, 3, 4, 5, 0},
+        {CHANMUL_OP_MUL, 2, 3, 5, 7, 2520},           /* 4 * (210 + 210 + 210) */
+        {CHANMUL_OP_MUL, 1, 1, 1, 1, 12},
     };
     for (size_t k = 0; k < COUNT_OF(cases); k++)
         for (size_t l = 0; l < COUNT_OF(ALL_LAYOUTS); l++) {
@@ -805,13 +822,16 @@ static void test_exec_tampered(void)
         stmt;                                                                                      \
         n++;                                                                                       \
     } while (0)
-            const int fr = d.in[1].rank; /* 1, 2 or 3 */
+            const int fr = d.in[1].rank; /* 1, 2, 3 or (mul) 4 */
             TAMPER("x rank 3", b->in[0].rank = 3);
             TAMPER("x rank 5 (a trailing 1)", (b->in[0].dims[4] = 1, b->in[0].rank = 5));
             TAMPER("factor rank + 1 (a trailing 1)", (b->in[1].dims[fr] = 1, b->in[1].rank = fr + 1));
             TAMPER("factor rank - 1", b->in[1].rank = fr - 1);
             TAMPER("factor rank 0", b->in[1].rank = 0);
-            TAMPER("factor rank 4 (x's shape)", (b->in[1] = d.in[0]));
+            if (fr != d.in[0].rank) /* (mul's factor has x's shape already) */
+                TAMPER("factor rank 4 (x's shape)", (b->in[1] = d.in[0]));
+            else
+                TAMPER("factor of x's rank, one dimension larger", b->in[1].dims[fr - 1] += 1);
             TAMPER("y rank 3", b->out[0].rank = 3);
             TAMPER("y rank -1", b->out[0].rank = -1);
             TAMPER("x rank MAX_RANK + 1", b->in[0].rank = CHANMUL_MAX_RANK + 1);

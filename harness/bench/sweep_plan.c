@@ -67,7 +67,7 @@ chanmul_problem *sweep_shapes(const sweep_profile *prof, int only_op, int includ
         /* Working set (x + y) 4x the last-level cache: the streaming-store
          * regime. Not just over 2x: on a VM whose two CPUs may sit under two
          * L3s, 2.5x was sometimes partly cached. */
-        size_t elements = chanmul_llc_bytes() * 4 / (2 * sizeof(float));
+        size_t elements = chanmul_llc_usable_bytes() * 4 / (2 * sizeof(float));
         for (size_t b = 0; b < COUNT_OF(big_channels); b++) {
             chanmul_problem big = {CHANMUL_OP_SCALE, CHANMUL_NHWC, 0, 14, 14, big_channels[b]};
             big.n = elements / (14 * 14 * big_channels[b]) + 1;

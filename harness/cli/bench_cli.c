@@ -129,19 +129,23 @@ static int bench_args_init(command_state *cs, bench_args *a, int argc)
 
 static void bench_usage(FILE *out)
 {
+    char ops[256];
     fprintf(out,
-            "usage: chanmul bench --shape NxHxWxC [--op scale|scale_nc|gate] [--layout nhwc|nchw] [--impl NAME|all]\n"
-            "                     [--threads T] [--repetitions R] [--min-time SEC] [--json FILE]\n"
+            "usage: chanmul bench --shape NxHxWxC [--shape2 DIMS] [--op %s] [--layout nhwc|nchw]\n"
+            "                     [--impl NAME|all] [--threads T] [--repetitions R] [--min-time SEC] [--json FILE]\n"
             "                     [--plugin FILE.so ...] [--benchmark_* ...]\n"
             "Times the implementations at one shape beside memcpy and STREAM scale of the same bytes.\n"
-            "Benchmark names: <op>/<layout>/<impl>/<N>x<H>x<W>x<C>/threads:<T>.\n");
+            "Benchmark names: <op>/<layout>/<impl>/<N>x<H>x<W>x<C>/threads:<T>.\n"
+            "--shape2: the second operand's shape, checked against the op's (mul: equal to --shape).\n",
+            cli_op_names(ops, sizeof ops));
 }
 
 static int bench_command(command_state *cs, int argc, char **argv)
 {
     bench_args a;
     chanmul_problem p = {CHANMUL_OP_SCALE, CHANMUL_NHWC, 0, 0, 0, 0};
-    int have_shape = 0;
+    chanmul_shape shape2;
+    int have_shape = 0, have_shape2 = 0;
     if (bench_args_init(cs, &a, argc) != 0)
         return EXIT_USAGE;
     for (int i = 1; i < argc; i++) {
@@ -159,6 +163,10 @@ static int bench_command(command_state *cs, int argc, char **argv)
             if (rc < 0)
                 return EXIT_USAGE;
             have_shape = 1;
+        } else if ((rc = cli_shape2_option(argc, argv, &i, "chanmul bench", &shape2)) != 0) {
+            if (rc < 0)
+                return EXIT_USAGE;
+            have_shape2 = 1;
         } else if ((rc = cli_layout_option(argc, argv, &i, "chanmul bench", &p.layout)) != 0) {
             if (rc < 0)
                 return EXIT_USAGE;
@@ -176,6 +184,8 @@ static int bench_command(command_state *cs, int argc, char **argv)
         bench_usage(stderr);
         return EXIT_USAGE;
     }
+    if (cli_shape2_check("chanmul bench", &p, (int)p.op, have_shape, have_shape2, &shape2))
+        return EXIT_USAGE;
     int err;
     if (chanmul_problem_elements(&p, &err) == 0) {
         fprintf(stderr, "chanmul bench: shape has %s; nothing to time\n",
@@ -203,16 +213,18 @@ static int bench_command(command_state *cs, int argc, char **argv)
 
 static void sweep_usage(FILE *out)
 {
+    char ops[256];
     fprintf(out,
-            "usage: chanmul sweep [--profile quick|full] [--op scale|scale_nc|gate] [--out DIR]\n"
+            "usage: chanmul sweep [--profile quick|full] [--op %s] [--out DIR]\n"
             "                     [--impl NAME|all] [--threads T]\n"
             "                     [--repetitions R] [--min-time SEC] [--json FILE] [--plugin FILE.so ...]\n"
             "                     [--no-large] [--benchmark_* ...]\n"
             "Throughput of the channel scale over batch sizes x channel counts (HxW 14x14), both layouts,\n"
             "threads 1..cores, plus a shape far larger than the last-level cache; and each other form\n"
-            "(scale_nc, gate) at 8x14x14x64, 1x56x56x256 and 32x7x7x512. --op O: that op alone (for\n"
-            "scale_nc and gate, at those sizes). Writes DIR/sweep-<profile>.json\n"
-            "(default DIR: results) and prints progress with the time left on stderr.\n");
+            "(every op but scale) at 8x14x14x64, 1x56x56x256 and 32x7x7x512. --op O: that op alone\n"
+            "(for the other forms, at those sizes). Writes DIR/sweep-<profile>.json\n"
+            "(default DIR: results) and prints progress with the time left on stderr.\n",
+            cli_op_names(ops, sizeof ops));
 }
 
 static int sweep_command(command_state *cs, int argc, char **argv)

@@ -23,6 +23,15 @@ int cli_option(int argc, char **argv, int *i, const char *name, const char **val
  * option, -1 after printing why, prefixed with cmd, e.g. "chanmul verify"). */
 int cli_shape_option(int argc, char **argv, int *i, const char *cmd, chanmul_problem *p);
 int cli_layout_option(int argc, char **argv, int *i, const char *cmd, chanmul_layout *layout);
+/* --shape2 (the second operand's shape, e.g. 7x1x5): like cli_shape_option. */
+int cli_shape2_option(int argc, char **argv, int *i, const char *cmd, chanmul_shape *s);
+/* After the options: 0 when --shape2 (if given: have_shape2) is the second
+ * operand's shape for p's op (op -1: none chosen), else a message naming both
+ * shapes and the first axis where they differ, and EXIT_USAGE. */
+int cli_shape2_check(const char *cmd, const chanmul_problem *p, int op, int have_shape,
+                     int have_shape2, const chanmul_shape *shape2);
+/* "scale|scale_nc|gate|..." : every op's name, into buf (for usage lines). */
+const char *cli_op_names(char *buf, size_t len);
 
 /* Builds the implementations to run: impl_name "all" (those with a kernel for
  * op; op -1: for any op), one registered name, or NULL (none: only plugins; or

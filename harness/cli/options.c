@@ -150,6 +150,48 @@ int cli_shape_option(int argc, char **argv, int *i, const char *cmd, chanmul_pro
     return 1;
 }
 
+int cli_shape2_option(int argc, char **argv, int *i, const char *cmd, chanmul_shape *s)
+{
+    const char *v = NULL;
+    char err[512];
+    int rc = cli_option(argc, argv, i, "--shape2", &v);
+    if (rc <= 0)
+        return rc;
+    if (dims_parse(v, s, err, sizeof err) != 0) {
+        fprintf(stderr, "%s: --shape2: %s\n", cmd, err);
+        return -1;
+    }
+    return 1;
+}
+
+int cli_shape2_check(const char *cmd, const chanmul_problem *p, int op, int have_shape,
+                     int have_shape2, const chanmul_shape *shape2)
+{
+    char err[1024];
+    if (!have_shape2)
+        return 0;
+    if (!have_shape || op < 0) {
+        fprintf(stderr, "%s: --shape2 needs --shape and one --op (the second operand of that op)\n", cmd);
+        return EXIT_USAGE;
+    }
+    chanmul_problem q = *p;
+    q.op = (chanmul_op)op;
+    if (shape2_check(&q, shape2, err, sizeof err) != 0) {
+        fprintf(stderr, "%s: %s\n", cmd, err);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+const char *cli_op_names(char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int op = 0; op < CHANMUL_OP_COUNT && used < len; op++)
+        used += (size_t)snprintf(buf + used, len - used, "%s%s", op ? "|" : "", chanmul_op_name((chanmul_op)op));
+    return buf;
+}
+
 int cli_layout_option(int argc, char **argv, int *i, const char *cmd, chanmul_layout *layout)
 {
     const char *v = NULL;

@@ -44,10 +44,11 @@ int cmd_tune(int argc, char **argv)
         } else if (strcmp(argv[i], "--quiet") == 0) {
             quiet = 1;
         } else if (strcmp(argv[i], "--help") == 0) {
-            printf("usage: chanmul tune [--profile %s] [--out FILE] [--op scale|scale_nc|gate|all] [--quiet]\n"
+            char ops[256];
+            printf("usage: chanmul tune [--profile %s] [--out FILE] [--op %s|all] [--quiet]\n"
                    "  measures every implementation auto may pick over the profile's grid and\n"
                    "  writes the selection file (default: $CHANMUL_TUNING, else %s)\n",
-                   tune_profile_names(), "$XDG_CACHE_HOME/chanmul/selection.json");
+                   tune_profile_names(), cli_op_names(ops, sizeof ops), "$XDG_CACHE_HOME/chanmul/selection.json");
             return 0;
         } else {
             fprintf(stderr, "chanmul tune: unknown option '%s' (see chanmul tune --help)\n", argv[i]);
@@ -115,8 +116,9 @@ static const char *source_name(chanmul_choice_source s)
 int cmd_explain(int argc, char **argv)
 {
     chanmul_problem p = {CHANMUL_OP_SCALE, CHANMUL_NHWC, 0, 0, 0, 0};
-    int have_shape = 0, have_layout = 0, threads = 0, op = CHANMUL_OP_SCALE;
+    int have_shape = 0, have_layout = 0, threads = 0, op = CHANMUL_OP_SCALE, have_shape2 = 0;
     chanmul_layout layout = CHANMUL_NHWC;
+    chanmul_shape shape2;
     const char *v;
     for (int i = 1; i < argc; i++) {
         int rc;
@@ -124,6 +126,10 @@ int cmd_explain(int argc, char **argv)
             if (rc < 0)
                 return EXIT_USAGE;
             have_shape = 1;
+        } else if ((rc = cli_shape2_option(argc, argv, &i, "chanmul explain", &shape2)) != 0) {
+            if (rc < 0)
+                return EXIT_USAGE;
+            have_shape2 = 1;
         } else if ((rc = cli_layout_option(argc, argv, &i, "chanmul explain", &layout)) != 0) {
             if (rc < 0)
                 return EXIT_USAGE;
@@ -138,10 +144,12 @@ int cmd_explain(int argc, char **argv)
                 return EXIT_USAGE;
             }
         } else if (strcmp(argv[i], "--help") == 0) {
+            char ops[256];
             printf("usage: chanmul explain --shape NxHxWxC --layout nhwc|nchw [--threads T] "
-                   "[--op scale|scale_nc|gate]\n"
+                   "[--op %s] [--shape2 DIMS]\n"
                    "  what auto runs for that problem, where the choice comes from, the runner-up\n"
-                   "  and the measured margin\n");
+                   "  and the measured margin\n",
+                   cli_op_names(ops, sizeof ops));
             return 0;
         } else {
             fprintf(stderr, "chanmul explain: unknown option '%s' (see chanmul explain --help)\n", argv[i]);
@@ -154,6 +162,8 @@ int cmd_explain(int argc, char **argv)
     }
     p.op = (chanmul_op)op;
     p.layout = layout;
+    if (cli_shape2_check("chanmul explain", &p, op, have_shape, have_shape2, &shape2))
+        return EXIT_USAGE;
     chanmul_choice c;
     int err = chanmul_auto_choose(&p, threads, &c);
     if (err) {

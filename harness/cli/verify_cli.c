@@ -12,9 +12,10 @@
 
 static void verify_usage(FILE *out)
 {
+    char ops[256];
     fprintf(out,
-            "usage: chanmul verify [--op scale|scale_nc|gate|all] [--impl NAME|all] [--shape NxHxWxC]\n"
-            "                      [--layout nhwc|nchw]\n"
+            "usage: chanmul verify [--op %s|all] [--impl NAME|all] [--shape NxHxWxC]\n"
+            "                      [--shape2 DIMS] [--layout nhwc|nchw]\n"
             "                      [--threads T] [--plugin FILE.so ...] [--data smallint|random|special]\n"
             "                      [--seed S] [--offsets X,S,Y] [--in-place|--not-in-place] [--no-large]\n"
             "                      [--max-reports K] [--shape-seed S] [--random-shapes K]\n"
@@ -22,8 +23,9 @@ static void verify_usage(FILE *out)
             "--op: the operation (default scale; all: every op). The matrix: edge sizes around every\n"
             "vector width, every misalignment, the magnitudes real models use (batch to 256, planes to\n"
             "224x224 and beyond 65536, channels to 8191), K random shapes (default %d, drawn from seed S,\n"
-            "default %llu) and, unless --no-large, shapes larger than the last-level cache.\n",
-            VERIFY_RANDOM_SHAPES, VERIFY_SHAPE_SEED);
+            "default %llu) and, unless --no-large, shapes larger than the last-level cache.\n"
+            "--shape2: the second operand's shape, checked against the op's (mul: equal to --shape).\n",
+            cli_op_names(ops, sizeof ops), VERIFY_RANDOM_SHAPES, VERIFY_SHAPE_SEED);
 }
 
 static int parse_offsets(const char *text, int offsets[3])
@@ -42,7 +44,8 @@ int cmd_verify(int argc, char **argv)
     verify_options o;
     verify_options_init(&o);
     const char *impl_name = NULL, *plugins[MAX_PLUGINS];
-    int plugin_count = 0;
+    int plugin_count = 0, have_shape2 = 0;
+    chanmul_shape shape2;
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
         int rc;
@@ -69,6 +72,10 @@ int cmd_verify(int argc, char **argv)
             if (rc < 0)
                 return EXIT_USAGE;
             o.have_shape = 1;
+        } else if ((rc = cli_shape2_option(argc, argv, &i, "chanmul verify", &shape2)) != 0) {
+            if (rc < 0)
+                return EXIT_USAGE;
+            have_shape2 = 1;
         } else if ((rc = cli_layout_option(argc, argv, &i, "chanmul verify", &layout)) != 0) {
             if (rc < 0)
                 return EXIT_USAGE;
@@ -138,6 +145,8 @@ int cmd_verify(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
+    if (cli_shape2_check("chanmul verify", &o.shape, o.op, o.have_shape, have_shape2, &shape2))
+        return EXIT_USAGE;
     cli_warn_isa_cap("chanmul verify");
     verify_target *targets;
     size_t count;

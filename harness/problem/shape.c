@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
 /* Reads one unsigned decimal number at *text, advancing it. */
@@ -92,4 +93,94 @@ const char *shape_format(const chanmul_problem *p, char *buf, size_t len)
 {
     snprintf(buf, len, "%zux%zux%zux%zu", p->n, p->h, p->w, p->c);
     return buf;
+}
+
+int dims_parse(const char *text, chanmul_shape *s, char *err, size_t errlen)
+{
+    const char *t = text ? text : "";
+    int rank = 0;
+    for (;;) {
+        if (rank == CHANMUL_MAX_RANK) {
+            snprintf(err, errlen, "malformed shape '%s': more than %d dimensions", text, CHANMUL_MAX_RANK);
+            return -1;
+        }
+        int rc = read_dim(&t, &s->dims[rank]);
+        if (rc == -2) {
+            snprintf(err, errlen, "malformed shape '%s': dimension %d is too large", text, rank);
+            return -1;
+        }
+        if (rc != 0) {
+            snprintf(err, errlen,
+                     "malformed shape '%s': expected 1 to %d non-negative integers separated by 'x' "
+                     "(e.g. 7x1x5); dimension %d is missing or not a number",
+                     text, CHANMUL_MAX_RANK, rank);
+            return -1;
+        }
+        rank++;
+        if (*t == '\0')
+            break;
+        if (*t++ != 'x') {
+            snprintf(err, errlen, "malformed shape '%s': unexpected '%s' after dimension %d", text, t - 1,
+                     rank - 1);
+            return -1;
+        }
+    }
+    s->rank = rank;
+    return 0;
+}
+
+const char *dims_format(const chanmul_shape *s, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    if (s->rank == 0)
+        snprintf(buf, len, "scalar");
+    for (int i = 0; i < s->rank && used < len; i++)
+        used += (size_t)snprintf(buf + used, len - used, "%s%zu", i ? "x" : "", s->dims[i]);
+    return buf;
+}
+
+void operand_logical_shape(const chanmul_problem *p, int k, chanmul_shape *s)
+{
+    const chanmul_op_info *info = chanmul_op_info_of(p->op);
+    unsigned axes = info ? info->operand_axes[k] : 0;
+    const size_t dims[4] = {p->n, p->h, p->w, p->c};
+    static const unsigned bits[4] = {CHANMUL_AXIS_N, CHANMUL_AXIS_H, CHANMUL_AXIS_W, CHANMUL_AXIS_C};
+    s->rank = 0;
+    for (int a = 0; a < 4; a++)
+        if (axes & bits[a])
+            s->dims[s->rank++] = dims[a];
+}
+
+int shape2_check(const chanmul_problem *p, const chanmul_shape *given, char *err, size_t errlen)
+{
+    const chanmul_op_info *info = chanmul_op_info_of(p->op);
+    if (!info || info->inputs < 2) {
+        snprintf(err, errlen, "op %s has no second operand for --shape2", chanmul_op_name(p->op));
+        return -1;
+    }
+    chanmul_shape x, want;
+    operand_logical_shape(p, 0, &x);
+    operand_logical_shape(p, 1, &want);
+    int axis = 0;
+    while (axis < want.rank && axis < given->rank && want.dims[axis] == given->dims[axis])
+        axis++;
+    if (axis == want.rank && axis == given->rank)
+        return 0;
+    char xs[160], ws[160], gs[160], where[96];
+    if (axis < want.rank && axis < given->rank)
+        snprintf(where, sizeof where, "they differ first at axis %d (%zu against %zu)", axis,
+                 given->dims[axis], want.dims[axis]);
+    else
+        snprintf(where, sizeof where, "they differ first at axis %d (rank %d against %d)", axis,
+                 given->rank, want.rank);
+    const char *name = info->operand_names[1];
+    if (info->operand_axes[1] == CHANMUL_AXES_ALL)
+        snprintf(err, errlen, "shapes differ: x is %s and %s is %s; %s (op %s multiplies tensors of equal shape)",
+                 dims_format(&x, xs, sizeof xs), name, dims_format(given, gs, sizeof gs), where, info->name);
+    else
+        snprintf(err, errlen, "shapes differ: x is %s, so op %s needs %s of shape %s, not %s; %s",
+                 dims_format(&x, xs, sizeof xs), info->name, name, dims_format(&want, ws, sizeof ws),
+                 dims_format(given, gs, sizeof gs), where);
+    return -1;
 }

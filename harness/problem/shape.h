@@ -13,6 +13,17 @@ int shape_parse(const char *text, chanmul_problem *p, char *err, size_t errlen);
 int layout_parse(const char *text, chanmul_layout *layout);
 /* Non-negative decimal integer that fits in an int; 0 or -1. */
 int int_parse(const char *text, int *value);
+/* Parses a general shape "AxBx..." (1 to CHANMUL_MAX_RANK non-negative
+ * integers, e.g. --shape2's "7x1x5"). 0, or -1 with a message in err. */
+int dims_parse(const char *text, chanmul_shape *s, char *err, size_t errlen);
+/* Formats s as "AxBx..." ("scalar" for rank 0) into buf. */
+const char *dims_format(const chanmul_shape *s, char *buf, size_t len);
+/* The logical shape (N, H, W, C order, restricted to the operand's axes) of
+ * input k of p's op: what --shape2 names for the second operand. */
+void operand_logical_shape(const chanmul_problem *p, int k, chanmul_shape *s);
+/* 0 when `given` is the logical shape of p's second operand; else -1 with a
+ * message naming both shapes and the first axis where they differ. */
+int shape2_check(const chanmul_problem *p, const chanmul_shape *given, char *err, size_t errlen);
 /* Formats p's logical shape as NxHxWxC into buf. */
 const char *shape_format(const chanmul_problem *p, char *buf, size_t len);
 

@@ -15,16 +15,19 @@
 
 static const size_t quick_batches[] = {1, 8, 32};
 static const size_t quick_channels[] = {8, 16, 32, 64, 256, 1024};
+static const size_t quick_form_channels[] = {16, 256};
 static const size_t quick_spatials[] = {7, 28};
 static const size_t full_batches[] = {1, 2, 4, 8, 16, 32, 64};
 static const size_t full_channels[] = {3, 8, 16, 32, 64, 128, 256, 512, 1024, 2048};
+static const size_t full_form_channels[] = {8, 32, 256, 1024};
 static const size_t full_spatials[] = {1, 7, 14, 28, 56};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 static const tune_profile profiles[] = {
     {"quick", quick_batches, COUNT(quick_batches), quick_channels, COUNT(quick_channels),
-     quick_spatials, COUNT(quick_spatials), (size_t)4 << 20, 5, 0.002, 0.006},
-    {"full", full_batches, COUNT(full_batches), full_channels, COUNT(full_channels), full_spatials,
+     quick_form_channels, COUNT(quick_form_channels), quick_spatials, COUNT(quick_spatials), (size_t)4 << 20, 5, 0.002, 0.006},
+    {"full", full_batches, COUNT(full_batches), full_channels, COUNT(full_channels),
+     full_form_channels, COUNT(full_form_channels), full_spatials,
      COUNT(full_spatials), (size_t)32 << 20, 9, 0.005, 0.008},
 };
 
@@ -344,7 +347,7 @@ static int tune_nontemporal(const tune_options *o, int threads, chanmul_selectio
 {
     static const chanmul_tunables always = {0, 1};
     static const chanmul_tunables never = {0, (size_t)1 << 62};
-    size_t llc = chanmul_llc_bytes(), elements[LADDER_MAX];
+    size_t llc = chanmul_llc_usable_bytes(), elements[LADDER_MAX];
     double ratio[LADDER_MAX];
     int rungs = 0;
     for (size_t bytes = llc / 4; bytes <= llc * 4 && rungs < LADDER_MAX; bytes *= 2)
@@ -384,14 +387,16 @@ static size_t grid_points(const tune_options *o, int max_threads, grid_point *ou
     for (int op = 0; op < CHANMUL_OP_COUNT; op++) {
         if (o->op >= 0 && op != o->op)
             continue;
+        int coarse = op == CHANMUL_OP_MUL || op == CHANMUL_OP_AFFINE;
+        const size_t *channels = coarse ? prof->form_channels : prof->channels;
+        size_t channel_count = coarse ? prof->form_channel_count : prof->channel_count;
         for (int layout = 0; layout < 2; layout++)
             for (int ti = 0; ti < (max_threads > 1 ? 2 : 1); ti++)
                 for (size_t bi = 0; bi < prof->batch_count; bi++)
                     for (size_t si = 0; si < prof->spatial_count; si++)
-                        for (size_t ci = 0; ci < prof->channel_count; ci++) {
+                        for (size_t ci = 0; ci < channel_count; ci++) {
                             chanmul_problem p = {(chanmul_op)op, (chanmul_layout)layout, prof->batches[bi],
-                                                 prof->spatials[si], prof->spatials[si],
-                                                 prof->channels[ci]};
+                                                 prof->spatials[si], prof->spatials[si], channels[ci]};
                             if (p.n * p.h * p.w * p.c > prof->max_elements)
                                 continue;
                             if (out)

@@ -20,6 +20,11 @@ typedef struct tune_profile {
     size_t batch_count;
     const size_t *channels;
     size_t channel_count;
+    /* the channel axis of the forms whose kernels do not walk a factor of C
+     * (mul: z has x's shape) or walk it as the channel scale does (affine):
+     * coarser, since their speed follows the element count */
+    const size_t *form_channels;
+    size_t form_channel_count;
     const size_t *spatials; /* h = w */
     size_t spatial_count;
     size_t max_elements;    /* grid points above this many elements of x are left out */

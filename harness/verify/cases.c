@@ -46,6 +46,8 @@ const verify_case_list *verify_cases_of(chanmul_op op)
     case CHANMUL_OP_SCALE:
     case CHANMUL_OP_SCALE_NC:
     case CHANMUL_OP_GATE:
+    case CHANMUL_OP_MUL: /* the product walks z as a slice of the sample's length */
+    case CHANMUL_OP_AFFINE: /* s and b walk as the channel scale's s */
     case CHANMUL_OP_COUNT:
         break;
     }
@@ -82,7 +84,7 @@ chanmul_problem verify_random_shape(const verify_case_list *cl, uint64_t *rng, c
 void verify_large_shapes(chanmul_op op, chanmul_problem out[VERIFY_LARGE_SHAPES])
 {
     /* one NHWC-hostile (C = 3), one wide */
-    size_t elements = chanmul_llc_bytes() / sizeof(float) * 5 / 4;
+    size_t elements = chanmul_llc_usable_bytes() / sizeof(float) * 5 / 4;
     chanmul_problem a = {op, 0, 1, 0, 1024, 3};
     a.h = elements / (1024 * 3) + 1;
     chanmul_problem b = {op, 0, 0, 7, 7, 1001};

@@ -38,6 +38,7 @@ int plugin_load(const char *path, const chanmul_impl **impl_out, const char **ab
     void *scale_abi1 = dlsym(handle, "chanmul_plugin_kernel");
     const char *const *name = dlsym(handle, "chanmul_plugin_name");
     const int *threaded = dlsym(handle, "chanmul_plugin_threaded");
+    const unsigned *fused_ops = dlsym(handle, "chanmul_plugin_fused_ops");
     if (!abi) {
         snprintf(err, errlen, "plugin '%s' does not export 'int chanmul_plugin_abi': see README.md, section Plugins",
                  path);
@@ -68,7 +69,7 @@ int plugin_load(const char *path, const chanmul_impl **impl_out, const char **ab
         else
             snprintf(err, errlen,
                      "plugin '%s' exports no kernel: 'chanmul_plugin_kernel' (the channel scale) or "
-                     "'chanmul_plugin_<op>' for an op (scale, scale_nc, gate): see README.md, section Plugins",
+                     "'chanmul_plugin_<op>' for an op (scale, gate, affine, ...): see README.md, section Plugins",
                      path);
         dlclose(handle);
         free(resolved);
@@ -103,6 +104,7 @@ int plugin_load(const char *path, const chanmul_impl **impl_out, const char **ab
         if (kernels[op])
             memcpy(&impl->kernels[op], &kernels[op], sizeof impl->kernels[op]);
     impl->threaded = threaded ? *threaded : 1;
+    impl->fused_ops = fused_ops ? *fused_ops : 0; /* undeclared: a product, then a sum */
     impl->description = "user plugin";
     impl->available = NULL; /* NULL: always available (chanmul_impl_available) */
     loaded[loaded_count++] = (loaded_plugin){impl, impl_name, resolved};

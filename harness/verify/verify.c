@@ -1,6 +1,7 @@
 #include "verify.h"
 
 #include "cases.h"
+#include "chanmul_internal.h"
 #include "shape.h"
 #include "shell_word.h"
 
@@ -150,6 +151,9 @@ typedef struct prepared {
     size_t in_len[CHANMUL_MAX_INPUTS], out_len[CHANMUL_MAX_OUTPUTS]; /* elements */
     float *in_buf[CHANMUL_MAX_INPUTS], *in[CHANMUL_MAX_INPUTS], *in_pristine[CHANMUL_MAX_INPUTS];
     float *expected[CHANMUL_MAX_OUTPUTS];
+    /* for an op whose rounding each implementation declares (the multiply-add),
+     * the outputs of the other kind: the fused reference's (else NULL) */
+    float *expected_fused[CHANMUL_MAX_OUTPUTS];
     /* guard + offset + out_len + guard, reused by every run */
     float *out_buf[CHANMUL_MAX_OUTPUTS];
     size_t out_buf_len[CHANMUL_MAX_OUTPUTS];
@@ -172,9 +176,24 @@ static void prepared_free(prepared *pr)
     }
     for (int k = 0; k < CHANMUL_MAX_OUTPUTS; k++) {
         free(pr->expected[k]);
+        free(pr->expected_fused[k]);
         free(pr->out_buf[k]);
     }
     memset(pr, 0, sizeof *pr);
+}
+
+/* The ground truth of the fused kind for an op of CHANMUL_ROUND_MULTIPLY_ADD
+ * (the registry's reference computes the product, then the sum). */
+static chanmul_op_fn fused_reference_of(chanmul_op op)
+{
+    return op == CHANMUL_OP_AFFINE ? chanmul_affine_reference_fused : NULL;
+}
+
+/* The expected outputs for impl: the fused reference's when it declares op fused. */
+static float *const *expected_for(const prepared *pr, const chanmul_impl *impl)
+{
+    return chanmul_impl_fuses(impl, pr->d.p.op) && pr->expected_fused[0] ? pr->expected_fused
+                                                                          : pr->expected;
 }
 
 /* The offset in floats of input k: x takes offset_x, every other input offset_s. */
@@ -199,9 +218,12 @@ static int prepare(prepared *pr, const verify_case *vc)
         pr->in_pristine[k] = alloc_floats(pr->in_len[k]);
         ok = ok && pr->in_buf[k] && pr->in_pristine[k];
     }
+    chanmul_op_fn fused = pr->info->rounding == CHANMUL_ROUND_MULTIPLY_ADD ? fused_reference_of(vc->p.op) : NULL;
     for (int k = 0; k < d->outputs; k++) {
         pr->out_len[k] = chanmul_shape_elements(&d->out[k], &err);
         pr->expected[k] = alloc_floats(pr->out_len[k]);
+        if (fused && !(pr->expected_fused[k] = alloc_floats(pr->out_len[k])))
+            ok = 0;
         pr->out_buf_len[k] = GUARD_FLOATS + MAX_OFFSET + pr->out_len[k] + GUARD_FLOATS;
         pr->out_buf[k] = alloc_floats(pr->out_buf_len[k]);
         ok = ok && pr->expected[k] && pr->out_buf[k];
@@ -222,6 +244,11 @@ static int prepare(prepared *pr, const verify_case *vc)
         t.out[k] = pr->expected[k];
     if (chanmul_problem_elements(&vc->p, &err) > 0) {
         err = chanmul_exec(chanmul_impl_find("reference"), d, &t, 1);
+        if (!err && fused) {
+            for (int k = 0; k < d->outputs; k++)
+                t.out[k] = pr->expected_fused[k];
+            err = fused(d, &t, 1);
+        }
         if (err) {
             prepared_free(pr);
             return err;
@@ -352,6 +379,7 @@ static int check_output(const verify_target *t, const prepared *pr, const verify
 {
     const char *name = pr->info->operand_names[pr->d.inputs + k];
     size_t len = pr->out_len[k], where = 0, idx[4];
+    float *const *expected = expected_for(pr, t->impl);
     if (!guard_intact(pr->out_buf[k], po->before_len, &where)) {
         if (report) {
             print_header(out, t, vc);
@@ -368,7 +396,7 @@ static int check_output(const verify_target *t, const prepared *pr, const verify
         }
         return 0;
     }
-    if ((where = first_mismatch(pr->expected[k], po->y, len)) < len) {
+    if ((where = first_mismatch(expected[k], po->y, len)) < len) {
         if (report) {
             print_header(out, t, vc);
             if (len == pr->out_len[0] && k == 0) {
@@ -378,9 +406,18 @@ static int check_output(const verify_target *t, const prepared *pr, const verify
             } else {
                 fprintf(out, "first mismatch in %s at [%zu]", name, where);
             }
-            fprintf(out, ": expected 0x%08" PRIx32 " (%.9g), got 0x%08" PRIx32 " (%.9g)\n",
-                    bits_of(pr->expected[k][where]), (double)pr->expected[k][where],
-                    bits_of(po->y[where]), (double)po->y[where]);
+            fprintf(out, ": expected 0x%08" PRIx32 " (%.9g), got 0x%08" PRIx32 " (%.9g)",
+                    bits_of(expected[k][where]), (double)expected[k][where], bits_of(po->y[where]),
+                    (double)po->y[where]);
+            if (pr->expected_fused[k]) {
+                /* say which rounding it computed when that is the other kind's */
+                int fuses = chanmul_impl_fuses(t->impl, vc->p.op);
+                const float *other = fuses ? pr->expected[k] : pr->expected_fused[k];
+                if (first_mismatch(other, po->y, len) == len)
+                    fprintf(out, "; it computes the %s, but declares the %s", fuses ? "product, then the sum" : "fused multiply-add",
+                            fuses ? "fused multiply-add" : "product, then the sum");
+            }
+            fputc('\n', out);
         }
         return 0;
     }

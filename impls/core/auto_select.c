@@ -23,8 +23,12 @@
 
 int chanmul_selectable(const chanmul_impl *impl, chanmul_op op)
 {
+    /* auto declares what its registry row says (a product, then a sum): it may
+     * run only what rounds the same way, or its results would change with the pick */
+    const chanmul_impl *self = chanmul_impl_find("auto");
     return impl && (impl->kind == CHANMUL_KIND_CHANMUL || impl->kind == CHANMUL_KIND_PEER) &&
-           impl->kernels[op] && chanmul_impl_available(impl, NULL);
+           impl->kernels[op] && chanmul_impl_fuses(impl, op) == chanmul_impl_fuses(self, op) &&
+           chanmul_impl_available(impl, NULL);
 }
 
 /* ---- the heuristic ------------------------------------------------------------------ */
@@ -71,9 +75,9 @@ void chanmul_heuristic_choose(const chanmul_problem *p, int threads, const chanm
     }
     *impl = chanmul_impl_find("stream");
     snprintf(why, len, "heuristic (%s): stream with its defaults, a second thread from %zu elements "
-             "(L1d %zu KiB), streaming stores past %zu MiB (the LLC)",
+             "(L1d %zu KiB), streaming stores past %zu MiB (the LLC, at most %zu MiB)",
              cpu->isa, chanmul_default_min_elements_per_thread(), cpu->l1d_bytes >> 10,
-             cpu->llc_bytes >> 20);
+             chanmul_llc_usable_bytes() >> 20, CHANMUL_LLC_USABLE_MAX >> 20);
 }
 
 /* ---- the process's selection file --------------------------------------------------- */

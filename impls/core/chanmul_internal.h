@@ -36,10 +36,13 @@ enum {
 #undef CHANMUL_OP
 };
 
+/* A registry row's `fused` column: the op's bit. */
+#define CHANMUL_FUSES(op) (1u << CHANMUL_OP_ID_##op)
+
 /* Every kernel named in registry.inc (chanmul_<op>_<impl>), declared once. */
 #define CHANMUL_DECLARE_KERNEL(impl, op)                                                  \
     int chanmul_##op##_##impl(const chanmul_desc *d, const chanmul_tensors *t, int threads);
-#define CHANMUL_IMPL(name, kind, ops, threaded, avail, desc) CHANMUL_EACH(CHANMUL_DECLARE_KERNEL, name, ops)
+#define CHANMUL_IMPL(name, kind, ops, threaded, fused, avail, desc) CHANMUL_EACH(CHANMUL_DECLARE_KERNEL, name, ops)
 #include "registry.inc"
 #undef CHANMUL_IMPL
 
@@ -52,7 +55,8 @@ enum {
  *    gate NHWC: run C, count N*H*W);
  *  - slices: blocks of `block` elements (one sample) each walk a slice of f,
  *    f[(i / block) * stride + i % period] (scale NHWC: period C, stride 0;
- *    scale_nc NHWC: period C, stride C; gate NCHW: period H*W, stride H*W).
+ *    scale_nc NHWC: period C, stride C; gate NCHW: period H*W, stride H*W;
+ *    mul, either layout: block = period = stride = H*W*C, so f[i]).
  * The kernels of the family are written once against this walk.
  */
 typedef struct chanmul_factor_walk {
@@ -80,6 +84,10 @@ int chanmul_factor_naive(const chanmul_desc *d, const chanmul_tensors *t);
 
 /* map: a per-sample function applied to each sample, serially or (threads > 1)
  * in parallel over samples. f_n is the sample's factor slice (f + n * stride). */
+typedef void (*chanmul_sample_job)(void *arg, size_t n);
+/* The generic driver: job(arg, n) for every sample n < count, serially or
+ * (threads > 1) in parallel over samples (so a batch of 1 gets one thread). */
+void chanmul_map_over_samples(size_t count, int threads, chanmul_sample_job job, void *arg);
 typedef void (*chanmul_sample_fn)(const chanmul_problem *p, const float *x_n, const float *f_n,
                                   float *y_n);
 void chanmul_map_samples(const chanmul_problem *p, const float *x, const float *f,
@@ -90,6 +98,8 @@ void chanmul_sample_scale_nhwc(const chanmul_problem *p, const float *x, const f
 void chanmul_sample_scale_nchw(const chanmul_problem *p, const float *x, const float *s, float *y);
 void chanmul_sample_gate_nhwc(const chanmul_problem *p, const float *x, const float *g, float *y);
 void chanmul_sample_gate_nchw(const chanmul_problem *p, const float *x, const float *g, float *y);
+/* ... and an equal-shape product (z of H*W*C floats, the sample's own), either layout. */
+void chanmul_sample_mul(const chanmul_problem *p, const float *x, const float *z, float *y);
 
 /* simd and stream for the whole family: the channel scale's range kernels run
  * on the walk (runs: the plane walk; slices: the pattern walk, one pattern per
@@ -98,6 +108,16 @@ void chanmul_sample_gate_nchw(const chanmul_problem *p, const float *x, const fl
 int chanmul_factor_ranges(const chanmul_desc *d, const chanmul_tensors *t, int threads,
                           int allow_nontemporal, const chanmul_tunables *tun);
 
+/* The scale-and-shift's strategies (affine.c), each a product rounded then a
+ * sum rounded: naive's flat loop, map's per-sample function, omp_tiled's
+ * tiles, and the ISA's range loops split across the useful threads under tun
+ * (simd: one thread; stream: the threads). */
+int chanmul_affine_naive_loop(const chanmul_desc *d, const chanmul_tensors *t);
+int chanmul_affine_map_samples(const chanmul_desc *d, const chanmul_tensors *t, int threads);
+int chanmul_affine_omp_tiled_loop(const chanmul_desc *d, const chanmul_tensors *t, int threads);
+int chanmul_affine_ranges(const chanmul_desc *d, const chanmul_tensors *t, int threads,
+                          const chanmul_tunables *tun);
+
 /* stream with the given tunables (NULL: the defaults): what `auto` runs when a
  * selection file tuned them. */
 int chanmul_stream_tuned(const chanmul_desc *d, const chanmul_tensors *t, int threads,
@@ -105,6 +125,10 @@ int chanmul_stream_tuned(const chanmul_desc *d, const chanmul_tensors *t, int th
 
 /* Bytes of the data cache at level 1, 2 or 3 (0: the largest) from CPUID, 0 if unknown. */
 size_t chanmul_cpuid_cache_bytes(unsigned level);
+
+/* The scale-and-shift's other ground truth: each output one fmaf (the
+ * verifier's expectation for an implementation that declares it fused). */
+int chanmul_affine_reference_fused(const chanmul_desc *d, const chanmul_tensors *t, int threads);
 
 /* auto: runs what chanmul_auto_choose picks for d's problem (auto_select.c). */
 int chanmul_auto_exec(const chanmul_desc *d, const chanmul_tensors *t, int threads);
@@ -208,6 +232,11 @@ enum { CHANMUL_NT_NEVER = 0, CHANMUL_NT_BY_SIZE = 1, CHANMUL_NT_DECIDED = 2 };
 int chanmul_run_ranges(const chanmul_range_kernels *k, const chanmul_problem *p,
                        const float *x, const float *s, float *y, int threads,
                        int allow_nontemporal, const chanmul_tunables *tun);
+/* The same for y[i] = x[i] * z[i] over [0, total): z is the pattern itself, a
+ * period as long as the tensor (it never wraps, so no copy is built). */
+int chanmul_run_pairs(const chanmul_range_kernels *k, const float *x, const float *z, float *y,
+                      size_t total, int threads, int allow_nontemporal,
+                      const chanmul_tunables *tun);
 
 /* peers' availability */
 /* Defined by the peer's source, or by the stub impls/peers.cmake generates when

@@ -5,6 +5,8 @@
  *    on a channel scale in NCHW with planes of `run` and `count` channels;
  *  - slices that every sample shares (the channel scale in NHWC) are the
  *    pattern walk over the whole tensor;
+ *  - a slice as long as the sample (mul: z has x's shape) is a second stream
+ *    beside x, over the whole tensor (chanmul_run_pairs);
  *  - slices that move with the sample (scale_nc in NHWC, gate in NCHW) are one
  *    pattern walk per sample, the samples split across the threads when there
  *    are enough of them, else each sample split across all of them.
@@ -58,6 +60,8 @@ int chanmul_factor_ranges(const chanmul_desc *d, const chanmul_tensors *t, int t
         chanmul_problem pattern = {CHANMUL_OP_SCALE, CHANMUL_NHWC, w.total / w.period, 1, 1, w.period};
         return chanmul_run_ranges(k, &pattern, x, f, y, threads, allow_nontemporal, tun);
     }
+    if (w.period == w.block && w.stride == w.block)
+        return chanmul_run_pairs(k, x, f, y, w.total, threads, allow_nontemporal, tun);
     blocks_job job = {k, {CHANMUL_OP_SCALE, CHANMUL_NHWC, 1, 1, w.block / w.period, w.period},
                       x, f, y, w.total / w.block, w.block, w.stride, CHANMUL_NT_NEVER, tun};
     /* streaming stores are decided by the whole output, not by one sample */
@@ -78,5 +82,7 @@ int chanmul_factor_ranges(const chanmul_desc *d, const chanmul_tensors *t, int t
 int chanmul_stream_tuned(const chanmul_desc *d, const chanmul_tensors *t, int threads,
                          const chanmul_tunables *tun)
 {
+    if (d->p.op == CHANMUL_OP_AFFINE) /* the scale-and-shift has range loops of its own */
+        return chanmul_affine_ranges(d, t, threads, tun);
     return chanmul_factor_ranges(d, t, threads, CHANMUL_NT_BY_SIZE, tun);
 }

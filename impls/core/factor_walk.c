@@ -20,6 +20,7 @@ void chanmul_factor_walk_of(const chanmul_problem *p, chanmul_factor_walk *w)
     int nhwc = p->layout == CHANMUL_NHWC;
     switch (p->op) {
     case CHANMUL_OP_SCALE:
+    case CHANMUL_OP_AFFINE: /* s and b both walk as the channel scale's s */
         if (nhwc)
             *w = (chanmul_factor_walk){0, 0, 0, sample, p->c, 0, w->total};
         else
@@ -36,6 +37,11 @@ void chanmul_factor_walk_of(const chanmul_problem *p, chanmul_factor_walk *w)
             *w = (chanmul_factor_walk){1, p->c, p->n * plane, 0, 0, 0, w->total};
         else
             *w = (chanmul_factor_walk){0, 0, 0, sample, plane, plane, w->total};
+        break;
+    case CHANMUL_OP_MUL:
+        /* z is a second tensor of x's shape: a slice as long as the sample that
+         * moves with it, so element i takes z[i] in either layout */
+        *w = (chanmul_factor_walk){0, 0, 0, sample, sample, sample, w->total};
         break;
     case CHANMUL_OP_COUNT:
         break;

@@ -160,6 +160,12 @@ size_t chanmul_llc_bytes(void)
     return cached;
 }
 
+size_t chanmul_llc_usable_bytes(void)
+{
+    size_t llc = chanmul_llc_bytes();
+    return llc < CHANMUL_LLC_USABLE_MAX ? llc : CHANMUL_LLC_USABLE_MAX;
+}
+
 /* CHANMUL_NONTEMPORAL, read once: -1 unset (decide by size), 0 or 1 forced.
  * Read once because getenv walks the whole environment, which would cost more
  * than the kernel itself on the smallest problems. */
@@ -180,7 +186,7 @@ int chanmul_want_nontemporal(size_t bytes, int in_place, const chanmul_tunables 
         return forced;
     /* Streaming stores pay off only when the output cannot stay cached anyway. */
     size_t threshold = tun && tun->nontemporal_min_bytes ? tun->nontemporal_min_bytes
-                                                         : chanmul_llc_bytes();
+                                                         : chanmul_llc_usable_bytes();
     return !in_place && bytes > threshold;
 }
 

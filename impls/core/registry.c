@@ -6,9 +6,9 @@
 
 #define CHANMUL_KERNEL_ENTRY(impl, op) [CHANMUL_OP_ID_##op] = chanmul_##op##_##impl,
 static const chanmul_impl registry[] = {
-#define CHANMUL_IMPL(name, kind, ops, threaded, avail, desc)                                  \
+#define CHANMUL_IMPL(name, kind, ops, threaded, fused, avail, desc)                           \
     {#name, CHANMUL_KIND_##kind, threaded, desc, avail,                                        \
-     {CHANMUL_EACH(CHANMUL_KERNEL_ENTRY, name, ops)}, NULL},
+     {CHANMUL_EACH(CHANMUL_KERNEL_ENTRY, name, ops)}, NULL, fused},
 #include "registry.inc"
 #undef CHANMUL_IMPL
 };
@@ -119,6 +119,11 @@ int chanmul_impl_covers(const chanmul_impl *impl, chanmul_op op)
     if (!impl || (unsigned)op >= CHANMUL_OP_COUNT)
         return 0;
     return impl->kernels[op] != NULL || (op == CHANMUL_OP_SCALE && impl->scale_abi1 != NULL);
+}
+
+int chanmul_impl_fuses(const chanmul_impl *impl, chanmul_op op)
+{
+    return impl && (unsigned)op < CHANMUL_OP_COUNT && (impl->fused_ops >> op & 1u);
 }
 
 /* Elements of a shape known not to overflow. */

@@ -109,6 +109,36 @@ static void run_share(void *arg, int index, int count)
     run_chunk(j, begin, end);
 }
 
+/* The thread split and the streaming-store decision of both walks. */
+static void run_job(range_job *job, int threads, int allow_nontemporal, const chanmul_tunables *tun)
+{
+    job->nontemporal = allow_nontemporal != CHANMUL_NT_NEVER && job->k->isa != CHANMUL_ISA_SCALAR &&
+                       (allow_nontemporal == CHANMUL_NT_DECIDED ||
+                        chanmul_want_nontemporal(job->total * sizeof(float), job->x == job->y, tun));
+    int nthreads = chanmul_useful_threads(job->total, threads, tun);
+    if (nthreads == 1) {
+        run_chunk(job, 0, job->total);
+    } else if (chanmul_team_run(nthreads, run_share, job) != 0) {
+#pragma omp parallel num_threads(nthreads)
+        /* the team may be smaller than asked: split by its size */
+        run_share(job, omp_get_thread_num(), omp_get_num_threads());
+    }
+}
+
+int chanmul_run_pairs(const chanmul_range_kernels *k, const float *x, const float *z, float *y,
+                      size_t total, int threads, int allow_nontemporal,
+                      const chanmul_tunables *tun)
+{
+    if (total == 0)
+        return CHANMUL_OK;
+    /* a pattern whose period is the whole tensor: element i meets z[i], and
+     * the pattern kernels never wrap or read past z + total */
+    chanmul_pattern whole = {(float *)z, total, NULL};
+    range_job job = {k, NULL, x, z, y, total, 1, 1, &whole, 0};
+    run_job(&job, threads, allow_nontemporal, tun);
+    return CHANMUL_OK;
+}
+
 int chanmul_run_ranges(const chanmul_range_kernels *k, const chanmul_problem *p,
                        const float *x, const float *s, float *y, int threads,
                        int allow_nontemporal, const chanmul_tunables *tun)
@@ -131,17 +161,7 @@ int chanmul_run_ranges(const chanmul_range_kernels *k, const chanmul_problem *p,
             return err;
         job.shared = &shared;
     }
-    job.nontemporal = allow_nontemporal != CHANMUL_NT_NEVER && k->isa != CHANMUL_ISA_SCALAR &&
-                      (allow_nontemporal == CHANMUL_NT_DECIDED ||
-                       chanmul_want_nontemporal(total * sizeof(float), x == y, tun));
-    int nthreads = chanmul_useful_threads(total, threads, tun);
-    if (nthreads == 1) {
-        run_chunk(&job, 0, total);
-    } else if (chanmul_team_run(nthreads, run_share, &job) != 0) {
-#pragma omp parallel num_threads(nthreads)
-        /* the team may be smaller than asked: split by its size */
-        run_share(&job, omp_get_thread_num(), omp_get_num_threads());
-    }
+    run_job(&job, threads, allow_nontemporal, tun);
     chanmul_pattern_free(&shared);
     return CHANMUL_OK;
 }

@@ -7,6 +7,8 @@
  *   scale     y = x.rowwise() * s                   (s a 1 x C row)
  *   scale_nc  y = x.rowwise() * s, per sample n     (the row s + n*C)
  *   gate      y = x.colwise() * g, per sample n     (the column g + n*H*W)
+ *   mul       y = x * z, the whole tensor as one flat array (equal shapes)
+ *   affine    y = (x.rowwise() * s).rowwise() + b  (s, b 1 x C rows)
  * In NHWC the samples are consecutive rows of one row-major (N*H*W) x C array,
  * so scale (one row for all) and gate (g is one N*H*W column) map all of x at
  * once; only scale_nc and NCHW need the loop over samples. Aliasing y == x is
@@ -100,4 +102,35 @@ extern "C" int chanmul_gate_eigen(const chanmul_desc *d, const chanmul_tensors *
     (void)threads;
     return multiply_eigen(&d->p, t->in[0], t->in[1], t->out[0], Broadcast::PerPosition,
                           d->p.h * d->p.w);
+}
+
+extern "C" int chanmul_mul_eigen(const chanmul_desc *d, const chanmul_tensors *t, int threads)
+{
+    (void)threads;
+    const Eigen::Index total = (Eigen::Index)(d->p.n * d->p.h * d->p.w * d->p.c);
+    using Flat = Eigen::Array<float, Eigen::Dynamic, 1>;
+    Eigen::Map<Flat>(t->out[0], total) =
+        Eigen::Map<const Flat>(t->in[0], total) * Eigen::Map<const Flat>(t->in[1], total);
+    return CHANMUL_OK;
+}
+
+extern "C" int chanmul_affine_eigen(const chanmul_desc *d, const chanmul_tensors *t, int threads)
+{
+    (void)threads;
+    const chanmul_problem *p = &d->p;
+    const Eigen::Index c = (Eigen::Index)p->c, positions = (Eigen::Index)(p->h * p->w);
+    Eigen::Map<const FactorRow> s(t->in[1], c), b(t->in[2], c);
+    if (p->layout == CHANMUL_NHWC) { /* all N*H*W rows at once: s and b are shared */
+        Eigen::Map<const RowMajorArray> in(t->in[0], (Eigen::Index)p->n * positions, c);
+        Eigen::Map<RowMajorArray> out(t->out[0], (Eigen::Index)p->n * positions, c);
+        out = (in.rowwise() * s).rowwise() + b;
+        return CHANMUL_OK;
+    }
+    const size_t sample = p->h * p->w * p->c;
+    for (size_t n = 0; n < p->n; n++) {
+        Eigen::Map<const ColMajorArray> in(t->in[0] + n * sample, positions, c);
+        Eigen::Map<ColMajorArray> out(t->out[0] + n * sample, positions, c);
+        out = (in.rowwise() * s).rowwise() + b;
+    }
+    return CHANMUL_OK;
 }

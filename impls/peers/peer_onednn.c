@@ -7,6 +7,9 @@
  *   scale     s as {1,C,1,1}  (one factor per channel)
  *   scale_nc  s as {N,C,1,1}  (one per sample and channel)
  *   gate      g as {N,1,H,W}  (one per position, shared by the channels)
+ *   mul       z as {N,C,H,W}  (x's own dims: no broadcast)
+ *   affine    s as {1,C,1,1}, and b added by a binary-add post-op ({1,C,1,1}):
+ *             how a oneDNN user fuses a shift into the multiply
  * src1 takes the same format tag as x: with its unit dims, nhwc and nchw both
  * give it the dense row-major strides of chanmul's s (N x C) and g (N x H x W).
  *
@@ -43,6 +46,7 @@ typedef struct onednn_state {
     onednn_key key;
     dnnl_primitive_t primitive;
     dnnl_memory_t src0, src1, dst;
+    dnnl_memory_t shift; /* affine: b, the post-op's second source (else NULL) */
 } onednn_state;
 
 static onednn_state state;
@@ -66,8 +70,9 @@ static void drop_entry(onednn_state *st)
     dnnl_memory_destroy(st->src0);
     dnnl_memory_destroy(st->src1);
     dnnl_memory_destroy(st->dst);
+    dnnl_memory_destroy(st->shift);
     st->primitive = NULL;
-    st->src0 = st->src1 = st->dst = NULL;
+    st->src0 = st->src1 = st->dst = st->shift = NULL;
     st->have_entry = 0;
 }
 
@@ -95,7 +100,10 @@ static void factor_dims_of(const onednn_key *key, dnnl_dims_t dims)
     case CHANMUL_OP_GATE:
         dims[0] = n, dims[1] = 1, dims[2] = h, dims[3] = w;
         break;
-    default: /* CHANMUL_OP_SCALE; the registry gives this peer no other op */
+    case CHANMUL_OP_MUL:
+        dims[0] = n, dims[1] = c, dims[2] = h, dims[3] = w;
+        break;
+    default: /* CHANMUL_OP_SCALE and CHANMUL_OP_AFFINE's s; the registry gives this peer no other op */ /* CHANMUL_OP_SCALE; the registry gives this peer no other op */
         dims[0] = 1, dims[1] = c, dims[2] = 1, dims[3] = 1;
         break;
     }
@@ -111,20 +119,36 @@ static int build_entry(onednn_state *st, const onednn_key *key)
     dnnl_memory_desc_t x_md, factor_md;
     dnnl_binary_desc_t desc;
     dnnl_primitive_desc_t pd = NULL;
-    int err = CHANMUL_EPEER;
+    dnnl_primitive_attr_t attr = NULL;
+    dnnl_post_ops_t post_ops = NULL;
+    int err = CHANMUL_EPEER, affine = key->op == CHANMUL_OP_AFFINE;
 
     factor_dims_of(key, factor_dims);
     if (dnnl_memory_desc_init_by_tag(&x_md, 4, x_dims, dnnl_f32, tag) != dnnl_success ||
         dnnl_memory_desc_init_by_tag(&factor_md, 4, factor_dims, dnnl_f32, tag) != dnnl_success ||
         dnnl_binary_desc_init(&desc, dnnl_binary_mul, &x_md, &factor_md, &x_md) != dnnl_success)
         return CHANMUL_EPEER;
-    if (dnnl_primitive_desc_create(&pd, &desc, NULL, st->engine, NULL) != dnnl_success)
+    if (affine) { /* y = (x * s) + b: b, shaped as s, through a binary-add post-op */
+        int ok = dnnl_post_ops_create(&post_ops) == dnnl_success &&
+                 dnnl_post_ops_append_binary(post_ops, dnnl_binary_add, &factor_md) == dnnl_success &&
+                 dnnl_primitive_attr_create(&attr) == dnnl_success &&
+                 dnnl_primitive_attr_set_post_ops(attr, post_ops) == dnnl_success;
+        dnnl_post_ops_destroy(post_ops);
+        if (!ok) {
+            dnnl_primitive_attr_destroy(attr);
+            return CHANMUL_EPEER;
+        }
+    }
+    dnnl_status_t created = dnnl_primitive_desc_create(&pd, &desc, attr, st->engine, NULL);
+    dnnl_primitive_attr_destroy(attr);
+    if (created != dnnl_success)
         return CHANMUL_EPEER;
     if (dnnl_primitive_create(&st->primitive, pd) != dnnl_success)
         goto out_pd;
     if (dnnl_memory_create(&st->src0, &x_md, st->engine, DNNL_MEMORY_NONE) != dnnl_success ||
         dnnl_memory_create(&st->src1, &factor_md, st->engine, DNNL_MEMORY_NONE) != dnnl_success ||
-        dnnl_memory_create(&st->dst, &x_md, st->engine, DNNL_MEMORY_NONE) != dnnl_success)
+        dnnl_memory_create(&st->dst, &x_md, st->engine, DNNL_MEMORY_NONE) != dnnl_success ||
+        (affine && dnnl_memory_create(&st->shift, &factor_md, st->engine, DNNL_MEMORY_NONE) != dnnl_success))
         goto out_entry;
     st->key = *key;
     st->have_entry = 1;
@@ -139,7 +163,7 @@ out_pd:
 
 /* Runs the cached primitive on the call's buffers; the lock is held. */
 static int execute_locked(onednn_state *st, const onednn_key *key, const float *x,
-                          const float *factor, float *y)
+                          const float *factor, const float *shift, float *y)
 {
     int err = open_engine(st);
     if (err)
@@ -151,11 +175,14 @@ static int execute_locked(onednn_state *st, const onednn_key *key, const float *
     /* oneDNN only reads sources: dropping const here is safe. */
     if (dnnl_memory_set_data_handle(st->src0, (void *)x) != dnnl_success ||
         dnnl_memory_set_data_handle(st->src1, (void *)factor) != dnnl_success ||
-        dnnl_memory_set_data_handle(st->dst, y) != dnnl_success)
+        dnnl_memory_set_data_handle(st->dst, y) != dnnl_success ||
+        (st->shift && dnnl_memory_set_data_handle(st->shift, (void *)shift) != dnnl_success))
         return CHANMUL_EPEER;
-    dnnl_exec_arg_t args[3] = {
-        {DNNL_ARG_SRC_0, st->src0}, {DNNL_ARG_SRC_1, st->src1}, {DNNL_ARG_DST, st->dst}};
-    if (dnnl_primitive_execute(st->primitive, st->stream, 3, args) != dnnl_success ||
+    dnnl_exec_arg_t args[4] = {{DNNL_ARG_SRC_0, st->src0},
+                               {DNNL_ARG_SRC_1, st->src1},
+                               {DNNL_ARG_DST, st->dst},
+                               {DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1, st->shift}};
+    if (dnnl_primitive_execute(st->primitive, st->stream, st->shift ? 4 : 3, args) != dnnl_success ||
         dnnl_stream_wait(st->stream) != dnnl_success)
         return CHANMUL_EPEER;
     return 0;
@@ -165,13 +192,13 @@ static int execute_locked(onednn_state *st, const onednn_key *key, const float *
 static int multiply_onednn(const chanmul_desc *d, const chanmul_tensors *t, int threads)
 {
     const chanmul_problem *p = &d->p;
-    const float *x = t->in[0], *factor = t->in[1];
+    const float *x = t->in[0], *factor = t->in[1], *shift = d->inputs > 2 ? t->in[2] : NULL;
     float *y = t->out[0];
     onednn_key key = {p->op, p->layout, p->n, p->h, p->w, p->c, chanmul_resolve_threads(threads)};
     pthread_mutex_lock(&state_lock);
     int saved_threads = omp_get_max_threads();
     omp_set_num_threads(key.threads);
-    int err = execute_locked(&state, &key, x, factor, y);
+    int err = execute_locked(&state, &key, x, factor, shift, y);
     omp_set_num_threads(saved_threads);
     pthread_mutex_unlock(&state_lock);
     return err;
@@ -188,6 +215,16 @@ int chanmul_scale_nc_onednn(const chanmul_desc *d, const chanmul_tensors *t, int
 }
 
 int chanmul_gate_onednn(const chanmul_desc *d, const chanmul_tensors *t, int threads)
+{
+    return multiply_onednn(d, t, threads);
+}
+
+int chanmul_mul_onednn(const chanmul_desc *d, const chanmul_tensors *t, int threads)
+{
+    return multiply_onednn(d, t, threads);
+}
+
+int chanmul_affine_onednn(const chanmul_desc *d, const chanmul_tensors *t, int threads)
 {
     return multiply_onednn(d, t, threads);
 }

@@ -134,6 +134,9 @@ static void multiply_shapes_of(const chanmul_problem *p, multiply_shapes *m)
         else
             set_shapes(m, 3, (size_t[]){n, c, plane}, 3, (size_t[]){n, 1, plane});
         break;
+    case CHANMUL_OP_MUL: /* equal shapes in either layout: one flat axis each */
+        set_shapes(m, 1, (size_t[]){n * plane * c}, 1, (size_t[]){n * plane * c});
+        break;
     default: /* CHANMUL_OP_SCALE; the registry gives this peer no other op */
         if (nhwc)
             set_shapes(m, 4, (size_t[]){n, h, w, c}, 1, (size_t[]){c});
@@ -187,6 +190,11 @@ int chanmul_scale_nc_xnnpack(const chanmul_desc *d, const chanmul_tensors *t, in
 }
 
 int chanmul_gate_xnnpack(const chanmul_desc *d, const chanmul_tensors *t, int threads)
+{
+    return multiply_xnnpack(d, t, threads);
+}
+
+int chanmul_mul_xnnpack(const chanmul_desc *d, const chanmul_tensors *t, int threads)
 {
     return multiply_xnnpack(d, t, threads);
 }
