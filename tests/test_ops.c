@@ -768,8 +768,9 @@ static void test_exec_overlap(void)
 
             /* The factor inside x computes the right thing with every implementation
              * (only in place is in-place-ness asked; x is read-only here). */
-            static float xin[210], xcopy[210], out[210 + 8], want[210];
-            fill_data(xin, (size_t)total, 3 + (unsigned)o);
+            /* (5 floats past x: mul's factor, at x + 5, is as long as x) */
+            static float xin[210 + 5], xcopy[210 + 5], out[210 + 8], want[210];
+            fill_data(xin, (size_t)total + 5, 3 + (unsigned)o);
             memcpy(xcopy, xin, sizeof xin);
             compute_expected(&p, xcopy, xcopy + 5, want);
             for (size_t i = 0; i < chanmul_impl_count(); i++) {

@@ -131,6 +131,13 @@ int chanmul_run_pairs(const chanmul_range_kernels *k, const float *x, const floa
 {
     if (total == 0)
         return CHANMUL_OK;
+    if (total <= CHANMUL_PATTERN_SLACK) {
+        /* the pattern kernels may read a period that divides 64 as whole
+         * vectors, into the slack a built pattern has and z has not: a tensor
+         * this small is a channel scale with C = total, its pattern built */
+        chanmul_problem one = {CHANMUL_OP_SCALE, CHANMUL_NHWC, 1, 1, 1, total};
+        return chanmul_run_ranges(k, &one, x, z, y, threads, allow_nontemporal, tun);
+    }
     /* a pattern whose period is the whole tensor: element i meets z[i], and
      * the pattern kernels never wrap or read past z + total */
     chanmul_pattern whole = {(float *)z, total, NULL};
