@@ -23,7 +23,7 @@
 extern "C" {
 #endif
 
-#define CHANMUL_VERSION "0.2.0"
+#define CHANMUL_VERSION "0.3.0" /* 0.3: chanmul_impl gained ops (kernels[]) and fused_ops: rebuild code that defines one */
 
 /* Error codes: 0 is success, every failure is a distinct negative value. */
 typedef enum chanmul_error {
