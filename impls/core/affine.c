@@ -54,20 +54,14 @@ static void affine_loops_for_cpu(affine_pattern_fn *pattern, affine_planes_fn *p
     *pattern = chanmul_affine_pattern_scalar, *planes = chanmul_affine_planes_scalar;
 }
 
-/* The channel of flat element i (the channel scale's walk). */
-static inline size_t channel_of(const chanmul_problem *p, size_t i)
-{
-    return p->layout == CHANMUL_NHWC ? i % p->c : i / (p->h * p->w) % p->c;
-}
-
 int chanmul_affine_naive_loop(const chanmul_desc *d, const chanmul_tensors *t)
 {
-    const chanmul_problem *p = &d->p;
+    chanmul_factor_walk w; /* the channel scale's: s and b are indexed as its s */
+    chanmul_factor_walk_of(&d->p, &w);
     const float *x = t->in[0], *s = t->in[1], *b = t->in[2];
     float *y = t->out[0];
-    size_t total = p->n * p->h * p->w * p->c;
-    for (size_t i = 0; i < total; i++) {
-        size_t c = channel_of(p, i);
+    for (size_t i = 0; i < w.total; i++) {
+        size_t c = chanmul_factor_index(&w, i);
         y[i] = x[i] * s[c] + b[c];
     }
     return CHANMUL_OK;
