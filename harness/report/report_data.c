@@ -800,6 +800,9 @@ int rp_load_op(const char *path, const char *op, rp_file *f, char *err, size_t e
         f->l2 = gbench_cache(f, 2, "Unified");
     if (!f->l3)
         f->l3 = gbench_cache(f, 3, "Unified");
+    f->l3_reported = f->l3;
+    if (f->l3 > (double)CHANMUL_LLC_USABLE_MAX)
+        f->l3 = (double)CHANMUL_LLC_USABLE_MAX;
     for (size_t i = 0; i < f->nseries; i++) {
         char key[160], buf[64];
         snprintf(key, sizeof key, "verify:%s", f->series[i].name);

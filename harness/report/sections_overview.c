@@ -111,7 +111,9 @@ static void machine_value(FILE *o, const report_machine *m, int row)
     case 6:
         fprintf(o, "L1d %s, L2 %s, L3 %s", f->l1d > 0 ? rp_fmt_bytes(f->l1d, b2, sizeof b2) : "unknown",
                 f->l2 > 0 ? rp_fmt_bytes(f->l2, b3, sizeof b3) : "unknown",
-                f->l3 > 0 ? rp_fmt_bytes(f->l3, b4, sizeof b4) : "unknown");
+                f->l3_reported > 0 ? rp_fmt_bytes(f->l3_reported, b4, sizeof b4) : "unknown");
+        if (f->l3 < f->l3_reported)
+            fprintf(o, " (regions sized by %s, the usable LLC)", rp_fmt_bytes(f->l3, b4, sizeof b4));
         break;
     case 7: md_cell(o, ctx(m, "compiler", buf, sizeof buf)); break;
     case 8: md_code(o, ctx(m, "cflags", buf, sizeof buf)); break;
