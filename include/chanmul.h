@@ -23,7 +23,7 @@
 extern "C" {
 #endif
 
-#define CHANMUL_VERSION "0.3.0" /* 0.3: chanmul_impl gained ops (kernels[]) and fused_ops: rebuild code that defines one */
+#define CHANMUL_VERSION "0.4.0" /* 0.4: scale_grad; chanmul_impl.kernels[] has CHANMUL_OP_SLOTS entries (room for later ops without another break): rebuild code that defines one */
 
 /* Error codes: 0 is success, every failure is a distinct negative value. */
 typedef enum chanmul_error {
@@ -60,8 +60,15 @@ typedef enum chanmul_op {
     CHANMUL_OP_GATE = 2,     /* y[n,h,w,c] = x[n,h,w,c] * g[n,h,w]  (g: N x H x W, a spatial gate) */
     CHANMUL_OP_MUL = 3,      /* y[n,h,w,c] = x[n,h,w,c] * z[n,h,w,c] (z: x's shape, an equal-shape product) */
     CHANMUL_OP_AFFINE = 4,   /* y[n,h,w,c] = x[n,h,w,c] * s[c] + b[c] (scale and shift: C floats each) */
-    CHANMUL_OP_COUNT = 5
+    /* the learnable scale's backward pass: dx = dy * s[c], ds[c] = sum over n,h,w of dy * x,
+     * db[c] = sum over n,h,w of dy (inputs x, s, dy; outputs dx, ds, db) */
+    CHANMUL_OP_SCALE_GRAD = 5,
+    CHANMUL_OP_COUNT = 6
 } chanmul_op;
+
+/* Entries of chanmul_impl.kernels[]: more than the ops, so that an op added
+ * later does not change the struct again. */
+#define CHANMUL_OP_SLOTS 16
 
 /* A problem of the channel-axis family: the op, the layout, and the logical
  * shape of the data tensor x, always N x H x W x C whatever the layout. */
@@ -106,7 +113,13 @@ typedef enum chanmul_rounding {
     /* each output is x*s + b, rounded as the implementation declares
      * (chanmul_impl.fused_ops): fused, one rounding (C's fmaf), or a product
      * rounded, then a sum rounded (two roundings, no contraction) */
-    CHANMUL_ROUND_MULTIPLY_ADD = 1
+    CHANMUL_ROUND_MULTIPLY_ADD = 1,
+    /* output 0 is one correctly rounded product per element, bit for bit; the
+     * others are sums over the rows (n, h, w) of each channel, in double, in a
+     * fixed order that does not depend on the thread count (so bitwise the same
+     * for every thread count and run), within the bound of README.md,
+     * "scale_grad", of the exact sum */
+    CHANMUL_ROUND_REPRODUCIBLE_SUM = 2
 } chanmul_rounding;
 
 /* Logical axes, for the facts table's operand shapes (a bit set). */
@@ -184,8 +197,8 @@ typedef struct chanmul_impl {
     const char *description; /* one line for `chanmul list` and the report */
     /* Returns 1 when it can run here; otherwise 0 and *why says why not. */
     int (*available)(const char **why);
-    /* The kernel of each op it covers, NULL for the others. */
-    chanmul_op_fn kernels[CHANMUL_OP_COUNT];
+    /* The kernel of each op it covers (indexed by chanmul_op), NULL for the others. */
+    chanmul_op_fn kernels[CHANMUL_OP_SLOTS];
     /* A plugin of ABI 1: its channel-scale kernel, in the old signature. */
     chanmul_kernel_fn scale_abi1;
     /* The ops (bit 1u << op) whose multiply-add this implementation computes
@@ -340,7 +353,8 @@ const char *chanmul_selection_status(void);
  *       the channel scale (ABI 1 and 2)
  *   int chanmul_plugin_<op>(const chanmul_desc *, const chanmul_tensors *, int threads);
  *       ABI 2: the kernel of op <op> (chanmul_plugin_scale, chanmul_plugin_scale_nc,
- *       chanmul_plugin_gate), one symbol per op it covers
+ *       chanmul_plugin_gate, chanmul_plugin_mul, chanmul_plugin_affine,
+ *       chanmul_plugin_scale_grad), one symbol per op it covers
  * and optionally
  *   const char *chanmul_plugin_name = "...";             (default: the file's path)
  *   int chanmul_plugin_threaded = 1;                     (default 1)

@@ -211,6 +211,7 @@ static void test_facts_table(void)
         {"gate", 2, 1, {"x", "g", "y"}, 0, CHANMUL_ROUND_ONE_PRODUCT},
         {"mul", 2, 1, {"x", "z", "y"}, 0, CHANMUL_ROUND_ONE_PRODUCT},
         {"affine", 3, 1, {"x", "s", "b", "y"}, 0, CHANMUL_ROUND_MULTIPLY_ADD},
+        {"scale_grad", 3, 3, {"x", "s", "dy", "dx", "ds", "db"}, 2, CHANMUL_ROUND_REPRODUCIBLE_SUM},
     };
     for (int i = 0; i < CHANMUL_OP_COUNT; i++) {
         const chanmul_op_info *info = chanmul_op_info_of((chanmul_op)i);
@@ -1113,6 +1114,83 @@ static void test_zero_size(void)
             }
 }
 
+/* ---- 6. scale_grad: its operands, its checks, its sums over no rows ---------------------- */
+
+static int bits_equal(const float *a, const float *b, size_t n)
+{
+    return memcmp(a, b, n * sizeof(float)) == 0;
+}
+
+static void test_scale_grad(void)
+{
+    enum { C = 5, ROWS = 6, TOTAL = ROWS * C };
+    static float x[TOTAL], s[C], dy[TOTAL], dx[TOTAL], ds[C], db[C];
+    static float ref_dx[TOTAL], ref_ds[C], ref_db[C], own_ds[C], own_db[C];
+    fill_data(x, TOTAL, 1);
+    fill_data(dy, TOTAL, 2);
+    fill_factor(s, C, 3);
+    for (int l = 0; l < 2; l++) {
+        chanmul_problem p = make_problem(CHANMUL_OP_SCALE_GRAD, ALL_LAYOUTS[l], 2, 1, 3, C);
+        chanmul_desc d;
+        CHECK(chanmul_desc_init(&d, &p) == 0 && d.inputs == 3 && d.outputs == 3 &&
+                  d.out[1].rank == 1 && d.out[1].dims[0] == C && d.in[2].rank == 4,
+              "scale_grad %s: descriptor", chanmul_layout_name(p.layout));
+        chanmul_tensors t = {{x, s, dy}, {dx, ds, db}};
+        /* the checks: dx may be dy (in place), nothing else may alias */
+        chanmul_tensors in_place = {{x, s, dx}, {dx, ds, db}}, dx_on_x = {{x, s, dy}, {x, ds, db}};
+        chanmul_tensors shifted = {{x, s, dx + 1}, {dx, ds, db}}, ds_on_s = {{x, s, dy}, {dx, s, db}};
+        chanmul_tensors same_sums = {{x, s, dy}, {dx, ds, ds}}, no_db = {{x, s, dy}, {dx, ds, NULL}};
+        CHECK(chanmul_check_desc(&d, &t, 1) == 0, "scale_grad: separate operands refused");
+        CHECK(chanmul_check_desc(&d, &in_place, 1) == 0, "scale_grad: dx == dy refused");
+        CHECK(chanmul_check_desc(&d, &dx_on_x, 1) == CHANMUL_EOVERLAP_SY, "scale_grad: dx == x accepted");
+        CHECK(chanmul_check_desc(&d, &shifted, 1) == CHANMUL_EOVERLAP_XY, "scale_grad: dx overlapping dy accepted");
+        CHECK(chanmul_check_desc(&d, &ds_on_s, 1) == CHANMUL_EOVERLAP_SY, "scale_grad: ds == s accepted");
+        CHECK(chanmul_check_desc(&d, &same_sums, 1) == CHANMUL_EOVERLAP_SY, "scale_grad: ds == db accepted");
+        CHECK(chanmul_check_desc(&d, &no_db, 1) == CHANMUL_ENULL, "scale_grad: NULL db accepted");
+        /* small integers: every sum is exact, so every implementation gives the
+         * reference's bits, and all of chanmul's the same */
+        chanmul_tensors ref = {{x, s, dy}, {ref_dx, ref_ds, ref_db}};
+        CHECK(chanmul_exec(chanmul_impl_find("reference"), &d, &ref, 1) == 0, "scale_grad reference failed");
+        for (size_t i = 0; i < chanmul_impl_count(); i++) {
+            const chanmul_impl *impl = chanmul_impl_at(i);
+            if (!chanmul_impl_covers(impl, p.op) || !chanmul_impl_available(impl, NULL))
+                continue;
+            for (int threads = 1; threads <= 3; threads++) {
+                int rc = chanmul_exec(impl, &d, &t, threads);
+                CHECK(rc == 0 && bits_equal(dx, ref_dx, TOTAL) && bits_equal(ds, ref_ds, C) &&
+                          bits_equal(db, ref_db, C),
+                      "scale_grad %s %s threads %d: rc %d, or outputs differ from the reference",
+                      chanmul_layout_name(p.layout), impl->name, threads, rc);
+            }
+        }
+        /* no rows: the sums are zero, written; dx has no elements (NULL allowed) */
+        for (int empty = 0; empty < 3; empty++) {
+            chanmul_problem e = make_problem(CHANMUL_OP_SCALE_GRAD, ALL_LAYOUTS[l], empty == 0 ? 0 : 2,
+                                             empty == 1 ? 0 : 1, empty == 2 ? 0 : 3, C);
+            chanmul_desc de;
+            CHECK(chanmul_desc_init(&de, &e) == 0, "scale_grad empty: descriptor");
+            chanmul_tensors only_sums = {{NULL, s, NULL}, {NULL, own_ds, own_db}};
+            chanmul_tensors missing = {{NULL, s, NULL}, {NULL, NULL, own_db}};
+            CHECK(chanmul_exec(chanmul_impl_find("naive"), &de, &missing, 1) == CHANMUL_ENULL,
+                  "scale_grad with no rows and ds NULL: accepted");
+            for (size_t i = 0; i < chanmul_impl_count(); i++) {
+                const chanmul_impl *impl = chanmul_impl_at(i);
+                if (!chanmul_impl_covers(impl, e.op) || !chanmul_impl_available(impl, NULL))
+                    continue;
+                fill_sentinel(own_ds, C);
+                fill_sentinel(own_db, C);
+                int rc = chanmul_exec(impl, &de, &only_sums, 2);
+                int zeros = 1;
+                for (int c = 0; c < C; c++)
+                    zeros = zeros && memcmp(&own_ds[c], &(float){0.0f}, sizeof(float)) == 0 &&
+                            memcmp(&own_db[c], &(float){0.0f}, sizeof(float)) == 0;
+                CHECK(rc == 0 && zeros, "scale_grad %s with no rows (%zux%zux%zux%zu): rc %d, sums %s",
+                      impl->name, e.n, e.h, e.w, e.c, rc, zeros ? "+0" : "not all +0");
+            }
+        }
+    }
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0); /* failures already found survive a later crash */
@@ -1126,5 +1204,6 @@ int main(void)
     test_exec_coverage();
     test_every_impl_matches_reference();
     test_zero_size();
+    test_scale_grad();
     return check_summary();
 }

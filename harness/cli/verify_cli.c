@@ -16,7 +16,7 @@ static void verify_usage(FILE *out)
     fprintf(out,
             "usage: chanmul verify [--op %s|all] [--impl NAME|all] [--shape NxHxWxC]\n"
             "                      [--shape2 DIMS] [--layout nhwc|nchw]\n"
-            "                      [--threads T] [--plugin FILE.so ...] [--data smallint|random|special]\n"
+            "                      [--threads T] [--plugin FILE.so ...] [--data smallint|random|special|cancel]\n"
             "                      [--seed S] [--offsets X,S,Y] [--in-place|--not-in-place] [--no-large]\n"
             "                      [--max-reports K] [--shape-seed S] [--random-shapes K]\n"
             "With no arguments: the whole case matrix of the channel scale for every implementation.\n"
@@ -96,7 +96,7 @@ int cmd_verify(int argc, char **argv)
         } else if ((rc = cli_option(argc, argv, &i, "--data", &v)) != 0) {
             verify_data d;
             if (rc < 0 || verify_data_parse(v, &d) != 0) {
-                fprintf(stderr, "chanmul verify: unknown data '%s' (valid: smallint, random, special)\n", v ? v : "");
+                fprintf(stderr, "chanmul verify: unknown data '%s' (valid: smallint, random, special, cancel)\n", v ? v : "");
                 return EXIT_USAGE;
             }
             o.data = (int)d;

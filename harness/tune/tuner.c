@@ -414,7 +414,7 @@ static size_t grid_points(const tune_options *o, int max_threads, grid_point *ou
 static int passes_verifier(const chanmul_impl *impl, const grid_point *g, FILE *sink)
 {
     verify_target t = {impl, NULL};
-    for (int data = 0; data < VERIFY_DATA_COUNT; data++) {
+    for (int data = 0; data < verify_data_modes_of(g->p.op); data++) {
         verify_case vc = {g->p, g->threads, 0, 0, 0, 0, (verify_data)data, 20261202ull + (unsigned)data};
         if (verify_case_run(&t, &vc, sink) != 1)
             return 0;

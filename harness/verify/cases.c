@@ -40,9 +40,42 @@ static const verify_case_list factor_family = {
     256, 300, 300, 8192, (size_t)1 << 18,
 };
 
+/* ---- the sums over rows (scale_grad) ------------------------------------------------ */
+
+/*
+ * The one-factor family's matrix, with magnitudes where a reduction goes
+ * wrong: rows (R = N*H*W) on either side of a block of 1024 and of the 64
+ * blocks' 65536, a last block shorter or longer than the others, channels on
+ * either side of the 16-lane walks (C < 16 sums a period of rows), NCHW
+ * planes that are not a multiple of 16, and wide channel counts.
+ */
+static const chanmul_problem grad_magnitudes[] = {
+    /* rows around one block */
+    {0, 0, 1, 1, 1023, 3}, {0, 0, 1, 32, 32, 5}, {0, 0, 1, 1, 1025, 17}, {0, 0, 3, 11, 31, 16},
+    {0, 0, 2, 1, 1025, 1},
+    /* rows around 64 blocks: the blocks grow past 1024 rows */
+    {0, 0, 1, 256, 256, 2}, {0, 0, 1, 1, 65537, 1}, {0, 0, 1, 257, 257, 3}, {0, 0, 4, 129, 129, 1},
+    /* batches */
+    {0, 0, 64, 2, 3, 17}, {0, 0, 256, 3, 3, 16}, {0, 0, 256, 1, 1, 100},
+    /* planes */
+    {0, 0, 2, 28, 28, 5}, {0, 0, 3, 33, 31, 4}, {0, 0, 1, 224, 224, 2},
+    /* channels */
+    {0, 0, 2, 1, 1, 2047}, {0, 0, 1, 2, 2, 4096}, {0, 0, 3, 1, 1, 4097}, {0, 0, 1, 3, 1, 5000},
+};
+
+static const verify_case_list grad_family = {
+    factor_batches, COUNT_OF(factor_batches), factor_planes, COUNT_OF(factor_planes),
+    factor_channels, COUNT_OF(factor_channels), factor_alignment, COUNT_OF(factor_alignment),
+    grad_magnitudes, COUNT_OF(grad_magnitudes),
+    /* random shapes: batch 1..256, H and W 1..300, C 1..8192, at most 2^18 elements */
+    256, 300, 300, 8192, (size_t)1 << 18,
+};
+
 const verify_case_list *verify_cases_of(chanmul_op op)
 {
     switch (op) {
+    case CHANMUL_OP_SCALE_GRAD:
+        return &grad_family;
     case CHANMUL_OP_SCALE:
     case CHANMUL_OP_SCALE_NC:
     case CHANMUL_OP_GATE:

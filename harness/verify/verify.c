@@ -2,6 +2,9 @@
 
 #include "cases.h"
 #include "chanmul_internal.h"
+#include "grad_check.h"
+#include "grad_sums.h"
+#include "reference_grad.h"
 #include "shape.h"
 #include "shell_word.h"
 
@@ -26,6 +29,7 @@ const char *verify_data_name(verify_data d)
     case VERIFY_DATA_SMALLINT: return "smallint";
     case VERIFY_DATA_RANDOM: return "random";
     case VERIFY_DATA_SPECIAL: return "special";
+    case VERIFY_DATA_CANCEL: return "cancel";
     case VERIFY_DATA_COUNT: break;
     }
     return "unknown";
@@ -39,6 +43,18 @@ int verify_data_parse(const char *text, verify_data *d)
             return 0;
         }
     return -1;
+}
+
+/* The ops whose outputs after the first are sums over rows (scale_grad). */
+static int has_sums(chanmul_op op)
+{
+    const chanmul_op_info *info = chanmul_op_info_of(op);
+    return info && info->rounding == CHANMUL_ROUND_REPRODUCIBLE_SUM;
+}
+
+int verify_data_modes_of(chanmul_op op)
+{
+    return has_sums(op) ? VERIFY_DATA_COUNT : VERIFY_DATA_CANCEL;
 }
 
 void verify_options_init(verify_options *o)
@@ -137,9 +153,67 @@ static void fill_operand(verify_data data, uint64_t seed, uint64_t *rng, int is_
                 v[i] = ordinary_value(rng);
         }
         break;
+    case VERIFY_DATA_CANCEL: /* fill_cancel's: it needs the layout */
     case VERIFY_DATA_COUNT:
         break;
     }
+}
+
+/* A value from (seed, a, b, salt) alone, so that element i can repeat the
+ * value of another: sign * [1, 2) * 2^exponent. */
+static float hashed_value(uint64_t seed, size_t a, size_t b, unsigned salt, int exponent)
+{
+    uint64_t state = seed ^ ((uint64_t)a * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)b << 40) ^ salt;
+    uint64_t r = verify_splitmix64(&state);
+    float m = 1.0f + (float)(r >> 41) * 0x1p-23f; /* 23 random mantissa bits */
+    return (r & 1 ? -1.0f : 1.0f) * ldexpf(m, exponent);
+}
+
+/*
+ * The cancellation data of one operand of the data tensor's shape (x, and the
+ * other full tensors: scale_grad's dy). Rows r = (n, h, w) go in threes: at
+ * r = 3g, x = A(g, c) and dy = D(g, c), both about 2^6; at r = 3g + 2, the
+ * same A and -D, so their products and dy cancel exactly; at r = 3g + 1,
+ * small values about 2^-6. The sums are then the small terms' alone, 2^24
+ * below the large: a float running sum loses them (each large term rounds the
+ * total to 2^-12), a double one keeps them. Factor operands (s) are ordinary.
+ */
+static void fill_cancel(const verify_case *vc, int k, float *v, size_t len)
+{
+    const chanmul_problem *p = &vc->p;
+    int is_dy = k != 0; /* the second full tensor takes D's role */
+    for (size_t i = 0; i < len; i++) {
+        size_t c, r;
+        if (p->layout == CHANMUL_NHWC) {
+            c = i % p->c;
+            r = i / p->c;
+        } else {
+            size_t plane = p->h * p->w;
+            c = i / plane % p->c;
+            r = i / plane / p->c * plane + i % plane;
+        }
+        size_t q = r % 3, g = r / 3;
+        if (q == 1)
+            v[i] = hashed_value(vc->seed, r, c, 2 + (unsigned)is_dy, -6);
+        else
+            v[i] = hashed_value(vc->seed, g, c, (unsigned)is_dy, 6) * (is_dy && q == 2 ? -1.0f : 1.0f);
+    }
+}
+
+static void fill_input(const verify_case *vc, uint64_t *rng, int k, const chanmul_shape *shape,
+                       const chanmul_shape *data_shape, float *v, size_t len)
+{
+    int full = shape->rank == data_shape->rank; /* an operand of x's shape */
+    if (vc->data == VERIFY_DATA_CANCEL && full) {
+        fill_cancel(vc, k, v, len);
+        return;
+    }
+    if (vc->data == VERIFY_DATA_CANCEL) { /* factors: ordinary values from the stream */
+        for (size_t i = 0; i < len; i++)
+            v[i] = ordinary_value(rng);
+        return;
+    }
+    fill_operand(vc->data, vc->seed, rng, k == 0, v, len);
 }
 
 /* ---- one prepared problem: inputs, pristine copies, expected outputs ------------- */
@@ -158,6 +232,17 @@ typedef struct prepared {
     float *out_buf[CHANMUL_MAX_OUTPUTS];
     size_t out_buf_len[CHANMUL_MAX_OUTPUTS];
     int mistrusted;
+    /* an op with sums (outputs 1.. of CHANMUL_ROUND_REPRODUCIBLE_SUM): per
+     * output and channel the exact sum and the sum of the terms' magnitudes
+     * (chanmul_scale_grad_exact), and the bits of the library's fixed order
+     * (chanmul_grad_sums), which chanmul's own kernels must give ... */
+    double *sum_exact[CHANMUL_MAX_OUTPUTS], *sum_abs[CHANMUL_MAX_OUTPUTS];
+    float *sum_order[CHANMUL_MAX_OUTPUTS];
+    /* ... and each target's first sums, which every other run of it (other
+     * thread counts, a repeat) must give bit for bit */
+    float *sum_first[CHANMUL_MAX_OUTPUTS];
+    const verify_target *sum_first_of; /* whose they are (NULL: none yet) */
+    int sum_first_threads;
 } prepared;
 
 static void *alloc_floats(size_t count)
@@ -178,6 +263,10 @@ static void prepared_free(prepared *pr)
         free(pr->expected[k]);
         free(pr->expected_fused[k]);
         free(pr->out_buf[k]);
+        free(pr->sum_exact[k]);
+        free(pr->sum_abs[k]);
+        free(pr->sum_order[k]);
+        free(pr->sum_first[k]);
     }
     memset(pr, 0, sizeof *pr);
 }
@@ -200,6 +289,27 @@ static float *const *expected_for(const prepared *pr, const chanmul_impl *impl)
 static int input_offset(const verify_case *vc, int k)
 {
     return k == 0 ? vc->offset_x : vc->offset_s;
+}
+
+static double *alloc_doubles(size_t count)
+{
+    return count > SIZE_MAX / 2 / sizeof(float) ? NULL : alloc_floats(2 * count);
+}
+
+/* The sums' ground truth: exact values and magnitudes, and the library's bits
+ * (scale_grad: outputs ds and db; its inputs x, s, dy). */
+static int prepare_sums(prepared *pr)
+{
+    const chanmul_problem *p = &pr->d.p;
+    chanmul_scale_grad_exact(p, pr->in[0], pr->in[2], pr->sum_exact[1], pr->sum_exact[2],
+                             pr->sum_abs[1], pr->sum_abs[2]);
+    float *dx = alloc_floats(pr->out_len[0]);
+    if (!dx)
+        return CHANMUL_ENOMEM;
+    int err = chanmul_grad_sums(p, pr->in[0], pr->in[1], pr->in[2], dx, pr->sum_order[1],
+                                pr->sum_order[2], 1, CHANMUL_GRAD_PLAIN);
+    free(dx);
+    return err;
 }
 
 static int prepare(prepared *pr, const verify_case *vc)
@@ -227,6 +337,13 @@ static int prepare(prepared *pr, const verify_case *vc)
         pr->out_buf_len[k] = GUARD_FLOATS + MAX_OFFSET + pr->out_len[k] + GUARD_FLOATS;
         pr->out_buf[k] = alloc_floats(pr->out_buf_len[k]);
         ok = ok && pr->expected[k] && pr->out_buf[k];
+        if (k > 0 && has_sums(vc->p.op)) {
+            pr->sum_exact[k] = alloc_doubles(pr->out_len[k]);
+            pr->sum_abs[k] = alloc_doubles(pr->out_len[k]);
+            pr->sum_order[k] = alloc_floats(pr->out_len[k]);
+            pr->sum_first[k] = alloc_floats(pr->out_len[k]);
+            ok = ok && pr->sum_exact[k] && pr->sum_abs[k] && pr->sum_order[k] && pr->sum_first[k];
+        }
     }
     if (!ok) {
         prepared_free(pr);
@@ -236,7 +353,7 @@ static int prepare(prepared *pr, const verify_case *vc)
     uint64_t rng = vc->seed;
     for (int k = 0; k < d->inputs; k++) {
         pr->in[k] = pr->in_buf[k] + input_offset(vc, k);
-        fill_operand(vc->data, vc->seed, &rng, k == 0, pr->in[k], pr->in_len[k]);
+        fill_input(vc, &rng, k, &d->in[k], &d->in[0], pr->in[k], pr->in_len[k]);
         memcpy(pr->in_pristine[k], pr->in[k], pr->in_len[k] * sizeof(float));
         t.in[k] = pr->in[k];
     }
@@ -253,6 +370,11 @@ static int prepare(prepared *pr, const verify_case *vc)
             prepared_free(pr);
             return err;
         }
+    }
+    /* (also for no rows: those sums are zero) */
+    if (has_sums(vc->p.op) && (err = prepare_sums(pr)) != 0) {
+        prepared_free(pr);
+        return err;
     }
     size_t zeros = 0, total = pr->out_len[0];
     for (size_t i = 0; i < total; i++)
@@ -373,6 +495,56 @@ typedef struct placed_output {
     size_t before_len, after_len; /* guard floats before y and after its end */
 } placed_output;
 
+/* chanmul's own kernels (auto among them) all sum in the library's one order. */
+static int follows_library_order(const chanmul_impl *impl)
+{
+    return impl->kind == CHANMUL_KIND_CHANMUL || impl->kind == CHANMUL_KIND_SELECTOR;
+}
+
+/* Output k of an op with sums: each channel within the bound of its exact sum
+ * (grad_check.h); chanmul's own kernels in the library's order, bit for bit;
+ * and every run of one target the same bits as its first (sum_first). */
+static int check_sums(const verify_target *t, const prepared *pr, const verify_case *vc, int k,
+                      const float *got, FILE *out, int report)
+{
+    const char *name = pr->info->operand_names[pr->d.inputs + k];
+    size_t len = pr->out_len[k], rows = pr->d.p.n * pr->d.p.h * pr->d.p.w;
+    for (size_t c = 0; c < len; c++) {
+        double error, bound;
+        if (grad_sum_acceptable(got[c], pr->sum_exact[k][c], pr->sum_abs[k][c], rows, &error, &bound))
+            continue;
+        if (report) {
+            print_header(out, t, vc);
+            fprintf(out, "%s[%zu] = %a (%.9g) is %.3g from the exact sum %a (%.17g), beyond the bound %.3g "
+                    "(2^-24 |sum| + (R + B) 2^-53 sum|terms|, R = %zu rows)\n", name, c, (double)got[c],
+                    (double)got[c], error, pr->sum_exact[k][c], pr->sum_exact[k][c], bound, rows);
+        }
+        return 0;
+    }
+    size_t where;
+    if (follows_library_order(t->impl) && (where = first_mismatch(pr->sum_order[k], got, len)) < len) {
+        if (report) {
+            print_header(out, t, vc);
+            fprintf(out, "%s[%zu] = 0x%08" PRIx32 " (%.9g), but the library's fixed order gives 0x%08" PRIx32
+                    " (%.9g): within the bound, not chanmul's order (auto's bits would change with its pick)\n",
+                    name, where, bits_of(got[where]), (double)got[where], bits_of(pr->sum_order[k][where]),
+                    (double)pr->sum_order[k][where]);
+        }
+        return 0;
+    }
+    if (pr->sum_first_of == t && (where = first_mismatch(pr->sum_first[k], got, len)) < len) {
+        if (report) {
+            print_header(out, t, vc);
+            fprintf(out, "%s[%zu] = 0x%08" PRIx32 " (%.9g), but 0x%08" PRIx32 " (%.9g) with threads=%d: "
+                    "the sum is not the same for every thread count and run\n", name, where,
+                    bits_of(got[where]), (double)got[where], bits_of(pr->sum_first[k][where]),
+                    (double)pr->sum_first[k][where], pr->sum_first_threads);
+        }
+        return 0;
+    }
+    return 1;
+}
+
 /* Checks one output after the call; 1 when right, else 0 (reporting it). */
 static int check_output(const verify_target *t, const prepared *pr, const verify_case *vc,
                         int k, const placed_output *po, FILE *out, int report)
@@ -396,6 +568,8 @@ static int check_output(const verify_target *t, const prepared *pr, const verify
         }
         return 0;
     }
+    if (k > 0 && pr->sum_exact[k])
+        return check_sums(t, pr, vc, k, po->y, out, report);
     if ((where = first_mismatch(expected[k], po->y, len)) < len) {
         if (report) {
             print_header(out, t, vc);
@@ -448,12 +622,24 @@ static int check_input(const verify_target *t, const prepared *pr, const verify_
 
 /* Runs one target on a prepared problem with vc's threads/in_place/offset_y.
  * Returns 1 pass, 0 fail, -1 skipped (mistrusted or unavailable). */
-static int run_prepared(const verify_target *t, const prepared *pr, const verify_case *vc,
+static int run_prepared(const verify_target *t, prepared *pr, const verify_case *vc,
                         FILE *out, int report)
 {
     const char *why;
     if (!chanmul_impl_available(t->impl, &why) || pr->mistrusted)
         return -1;
+    if (has_sums(vc->p.op) && pr->sum_first_of != t) {
+        /* the sums of every run are compared with this target's first; a case
+         * at another thread count (a repro line's) first runs one thread, so
+         * that its repro line shows the difference again */
+        pr->sum_first_of = NULL;
+        if (vc->threads != 1) {
+            verify_case first = *vc;
+            first.threads = 1;
+            if (run_prepared(t, pr, &first, out, 0) != 1)
+                pr->sum_first_of = NULL; /* that run failed: this one is judged alone */
+        }
+    }
     const chanmul_desc *d = &pr->d;
     float guard = float_from_bits(GUARD_BITS), poison = float_from_bits(POISON_BITS);
     placed_output po[CHANMUL_MAX_OUTPUTS];
@@ -491,6 +677,12 @@ static int run_prepared(const verify_target *t, const prepared *pr, const verify
     for (int k = 0; ok && k < d->inputs; k++)
         if (k != aliased)
             ok = check_input(t, pr, vc, k, out, report);
+    if (ok && has_sums(vc->p.op) && pr->sum_first_of != t) {
+        for (int k = 1; k < d->outputs; k++)
+            memcpy(pr->sum_first[k], po[k].y, pr->out_len[k] * sizeof(float));
+        pr->sum_first_of = t;
+        pr->sum_first_threads = vc->threads;
+    }
     if (!ok && report)
         print_repro(out, t, vc);
     /* A failed kernel may have scribbled on its inputs: restore them for the next run. */
@@ -545,7 +737,7 @@ static size_t rows_of(const chanmul_problem *p)
 }
 
 typedef struct run_plan {
-    int thread_set[4];
+    int thread_set[5];
     int thread_count;
     int in_place_set[2];
     int in_place_count;
@@ -553,7 +745,7 @@ typedef struct run_plan {
 } run_plan;
 
 /* Runs every target on one prepared problem over the plan's threads and in-place modes. */
-static void run_targets(runner *r, const prepared *pr, const run_plan *plan)
+static void run_targets(runner *r, prepared *pr, const run_plan *plan)
 {
     const verify_options *o = r->o;
     for (int ip = 0; ip < plan->in_place_count; ip++)
@@ -589,6 +781,11 @@ static void make_plan(const verify_options *o, const chanmul_problem *p, int lar
         plan->thread_set[0] = 1;
         plan->thread_set[1] = 2;
         plan->thread_count = 2;
+    } else if (has_sums(p->op)) {
+        /* sums: the same bits at 1, 2, 3 and 7 threads, and again at 1 */
+        static const int sums_threads[] = {1, 2, 3, 7, 1};
+        memcpy(plan->thread_set, sums_threads, sizeof sums_threads);
+        plan->thread_count = 5;
     } else {
         size_t many = rows_of(p) + 3;
         plan->thread_set[0] = 1;
@@ -619,8 +816,12 @@ static void run_shape(runner *r, const chanmul_problem *shape, int large,
         if (o->layout >= 0 && o->layout != layout)
             continue;
         for (int d = 0; d < VERIFY_DATA_COUNT && !r->error; d++) {
+            /* by default the op's data modes; the large shapes take one, random
+             * (cancel for sums, where their size matters) */
+            int large_data = has_sums(shape->op) ? VERIFY_DATA_CANCEL : VERIFY_DATA_RANDOM;
             if (o->data >= 0 ? o->data != d
-                             : r->only_data >= 0 ? r->only_data != d : (large && d != VERIFY_DATA_RANDOM))
+                             : r->only_data >= 0 ? r->only_data != d
+                                                 : (d >= verify_data_modes_of(shape->op) || (large && d != large_data)))
                 continue;
             unsigned long long ci = r->case_index++;
             verify_case vc = {0};
@@ -689,7 +890,7 @@ static void run_op_matrix(runner *r, chanmul_op op)
     r->seed_base = o->shape_seed << 16;
     for (int k = 0; k < o->random_shapes && !r->error; k++) {
         chanmul_problem p = verify_random_shape(cl, &rng, op);
-        r->only_data = k % VERIFY_DATA_COUNT; /* one data mode each, in turn */
+        r->only_data = k % verify_data_modes_of(op); /* one data mode each, in turn */
         run_shape(r, &p, 0, NULL);
     }
     r->only_data = -1;

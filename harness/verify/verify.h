@@ -17,11 +17,18 @@ typedef enum verify_data {
     VERIFY_DATA_SMALLINT = 0, /* small non-zero integers, distinct scales: exact products */
     VERIFY_DATA_RANDOM = 1,   /* random full-range finite floats: overflow, denormals, zeros */
     VERIFY_DATA_SPECIAL = 2,  /* +-0, +-inf, NaN, denormals, FLT_MAX mixed with ordinary values */
-    VERIFY_DATA_COUNT = 3
+    /* rows in threes, large terms that cancel exactly and small ones between
+     * them: a float running sum loses the small ones (run by default for the
+     * ops with sums, scale_grad; any op takes it with --data cancel) */
+    VERIFY_DATA_CANCEL = 3,
+    VERIFY_DATA_COUNT = 4
 } verify_data;
 
 const char *verify_data_name(verify_data d);
 int verify_data_parse(const char *text, verify_data *d); /* 0 or -1 */
+/* The data modes an op's matrix runs by default: the first this many (cancel
+ * only for the ops with sums). */
+int verify_data_modes_of(chanmul_op op);
 
 /* One implementation under test; plugin_path is set for plugins (for the repro line). */
 typedef struct verify_target {

@@ -26,7 +26,10 @@ int chanmul_selectable(const chanmul_impl *impl, chanmul_op op)
     /* auto declares what its registry row says (a product, then a sum): it may
      * run only what rounds the same way, or its results would change with the pick */
     const chanmul_impl *self = chanmul_impl_find("auto");
-    return impl && (impl->kind == CHANMUL_KIND_CHANMUL || impl->kind == CHANMUL_KIND_PEER) &&
+    /* sums: only chanmul's own kernels, which share one fixed order, or the
+     * sums would change their last bits with the pick (and so with the threads) */
+    int sums = chanmul_op_info_of(op)->rounding == CHANMUL_ROUND_REPRODUCIBLE_SUM;
+    return impl && (impl->kind == CHANMUL_KIND_CHANMUL || (impl->kind == CHANMUL_KIND_PEER && !sums)) &&
            impl->kernels[op] && chanmul_impl_fuses(impl, op) == chanmul_impl_fuses(self, op) &&
            chanmul_impl_available(impl, NULL);
 }

@@ -14,6 +14,7 @@
  * the family joined (same problem, same decisions).
  */
 #include "chanmul_internal.h"
+#include "grad_sums.h"
 
 #include <omp.h>
 
@@ -84,5 +85,8 @@ int chanmul_stream_tuned(const chanmul_desc *d, const chanmul_tensors *t, int th
 {
     if (d->p.op == CHANMUL_OP_AFFINE) /* the scale-and-shift has range loops of its own */
         return chanmul_affine_ranges(d, t, threads, tun);
+    if (d->p.op == CHANMUL_OP_SCALE_GRAD) /* the sums' fixed order sets their own thread rule */
+        return chanmul_grad_sums(&d->p, t->in[0], t->in[1], t->in[2], t->out[0], t->out[1],
+                                 t->out[2], threads, CHANMUL_GRAD_SIMD);
     return chanmul_factor_ranges(d, t, threads, CHANMUL_NT_BY_SIZE, tun);
 }

@@ -43,6 +43,7 @@ void chanmul_factor_walk_of(const chanmul_problem *p, chanmul_factor_walk *w)
          * moves with it, so element i takes z[i] in either layout */
         *w = (chanmul_factor_walk){0, 0, 0, sample, sample, sample, w->total};
         break;
+    case CHANMUL_OP_SCALE_GRAD: /* not a one-factor op: its sums have walks of their own */
     case CHANMUL_OP_COUNT:
         break;
     }

@@ -182,19 +182,22 @@ int chanmul_check_desc(const chanmul_desc *d, const chanmul_tensors *t, int thre
         for (int k = 0; k < d->inputs + d->outputs; k++)
             if (chanmul_shape_elements(k < d->inputs ? &d->in[k] : &d->out[k - d->inputs], &err), err)
                 return err;
-    if (total == 0)
+    /* an empty tensor leaves nothing to do, except sums over no rows: those
+     * outputs (one value per channel) are written, zero */
+    if (total == 0 && (info->rounding != CHANMUL_ROUND_REPRODUCIBLE_SUM || d->p.c == 0))
         return CHANMUL_OK;
-    /* (the shapes are the op's: each operand's elements are at most x's, no overflow) */
+    /* (the shapes are the op's: each operand's elements are at most x's, no
+     * overflow; an operand without elements may be NULL) */
     size_t in_bytes[CHANMUL_MAX_INPUTS], out_bytes[CHANMUL_MAX_OUTPUTS];
     for (int k = 0; k < d->inputs; k++) {
-        if (!t->in[k])
-            return CHANMUL_ENULL;
         in_bytes[k] = shape_count(&d->in[k]) * sizeof(float);
+        if (in_bytes[k] && !t->in[k])
+            return CHANMUL_ENULL;
     }
     for (int k = 0; k < d->outputs; k++) {
-        if (!t->out[k])
-            return CHANMUL_ENULL;
         out_bytes[k] = shape_count(&d->out[k]) * sizeof(float);
+        if (out_bytes[k] && !t->out[k])
+            return CHANMUL_ENULL;
     }
     /* An output may be exactly the input the op allows in place (x for y);
      * otherwise no output shares a byte with any input or other output. */
@@ -224,8 +227,13 @@ static int dispatch(const chanmul_impl *impl, const chanmul_desc *d, const chanm
     if (!chanmul_impl_available(impl, NULL))
         return CHANMUL_EISA;
     const chanmul_problem *p = &d->p;
-    if (p->n == 0 || p->h == 0 || p->w == 0 || p->c == 0)
+    if (p->n == 0 || p->h == 0 || p->w == 0 || p->c == 0) {
+        /* kernels see non-empty problems only; the sums of no rows are zero */
+        if (p->c > 0 && chanmul_op_info_of(p->op)->rounding == CHANMUL_ROUND_REPRODUCIBLE_SUM)
+            for (int k = 1; k < d->outputs; k++)
+                memset(t->out[k], 0, p->c * sizeof(float));
         return CHANMUL_OK;
+    }
     if (impl->kernels[p->op])
         return impl->kernels[p->op](d, t, threads);
     return impl->scale_abi1(p, t->in[0], t->in[1], t->out[0], threads);
