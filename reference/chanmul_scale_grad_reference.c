@@ -24,7 +24,11 @@ int chanmul_scale_grad_reference(const chanmul_desc *d, const chanmul_tensors *t
     if (!sums)
         return CHANMUL_ENOMEM;
     /* the sums first: dx may be dy itself (in place) */
-    chanmul_scale_grad_exact(p, x, dy, sums, sums + p->c, sums + 2 * p->c, sums + 3 * p->c);
+    int err = chanmul_scale_grad_exact(p, x, dy, sums, sums + p->c, sums + 2 * p->c, sums + 3 * p->c);
+    if (err) {
+        free(sums);
+        return err;
+    }
     for (size_t n = 0; n < p->n; n++)
         for (size_t h = 0; h < p->h; h++)
             for (size_t w = 0; w < p->w; w++)

@@ -199,7 +199,7 @@ static void check_problem(const chanmul_problem *p, int offset, fill how)
     ex.db = ex.ds + C;
     ex.ds_abs = ex.db + C;
     ex.db_abs = ex.ds_abs + C;
-    chanmul_scale_grad_exact(p, x.data, dy.data, ex.ds, ex.db, ex.ds_abs, ex.db_abs);
+    CHECK(chanmul_scale_grad_exact(p, x.data, dy.data, ex.ds, ex.db, ex.ds_abs, ex.db_abs) == 0, "exact sums: out of memory");
 
     float *first_ds = malloc(2 * (C ? C : 1) * sizeof(float)), *first_db = first_ds + C;
     int have_first = 0;
@@ -329,7 +329,7 @@ static void naive_sum_fails(void)
             float *naive_ds = got + 2 * C, *naive_db = got + 3 * C;
             double *ex = malloc(4 * C * sizeof(double));
             fill_inputs(&p, x, s, dy, FILL_CANCEL);
-            chanmul_scale_grad_exact(&p, x, dy, ex, ex + C, ex + 2 * C, ex + 3 * C);
+            CHECK(chanmul_scale_grad_exact(&p, x, dy, ex, ex + C, ex + 2 * C, ex + 3 * C) == 0, "exact sums: out of memory");
             /* the loop a user writes first: a float accumulator, row by row */
             for (size_t c = 0; c < C; c++) {
                 float acc_s = 0.0f, acc_b = 0.0f;
@@ -385,7 +385,7 @@ static void check_special(const char *what, const float *xv, const float *dyv, s
                 x[i] = xv[r * c_count + c];
                 dy[i] = dyv[r * c_count + c];
             }
-        chanmul_scale_grad_exact(&p, x, dy, ex[0], ex[1], ex[2], ex[3]);
+        CHECK(chanmul_scale_grad_exact(&p, x, dy, ex[0], ex[1], ex[2], ex[3]) == 0, "exact sums: out of memory");
         for (int si = 0; si < 2; si++) {
             int rc = chanmul_grad_sums(&p, x, s, dy, dx, ds[si], db[si], 2, strategies[si]);
             int bad = out_of_bound(what, "ds", ds[si], ex[0], ex[2], c_count, rows, 1) +

@@ -301,13 +301,15 @@ static double *alloc_doubles(size_t count)
 static int prepare_sums(prepared *pr)
 {
     const chanmul_problem *p = &pr->d.p;
-    chanmul_scale_grad_exact(p, pr->in[0], pr->in[2], pr->sum_exact[1], pr->sum_exact[2],
-                             pr->sum_abs[1], pr->sum_abs[2]);
+    int err = chanmul_scale_grad_exact(p, pr->in[0], pr->in[2], pr->sum_exact[1], pr->sum_exact[2],
+                                       pr->sum_abs[1], pr->sum_abs[2]);
+    if (err)
+        return err;
     float *dx = alloc_floats(pr->out_len[0]);
     if (!dx)
         return CHANMUL_ENOMEM;
-    int err = chanmul_grad_sums(p, pr->in[0], pr->in[1], pr->in[2], dx, pr->sum_order[1],
-                                pr->sum_order[2], 1, CHANMUL_GRAD_PLAIN);
+    err = chanmul_grad_sums(p, pr->in[0], pr->in[1], pr->in[2], dx, pr->sum_order[1],
+                            pr->sum_order[2], 1, CHANMUL_GRAD_PLAIN);
     free(dx);
     return err;
 }

@@ -9,6 +9,7 @@
  * element. CHANMUL_VERBOSE=1 logs the file's state once and each decision.
  */
 #include "chanmul_internal.h"
+#include "grad_sums.h"
 #include "selection.h"
 
 #include <errno.h>
@@ -77,6 +78,11 @@ void chanmul_heuristic_choose(const chanmul_problem *p, int threads, const chanm
         return;
     }
     *impl = chanmul_impl_find("stream");
+    if (chanmul_op_info_of(p->op)->rounding == CHANMUL_ROUND_REPRODUCIBLE_SUM) {
+        snprintf(why, len, "heuristic (%s): stream, the sums in their fixed order, one more thread per "
+                 "%d elements, no streaming stores", cpu->isa, CHANMUL_GRAD_MIN_ELEMENTS_PER_THREAD);
+        return;
+    }
     snprintf(why, len, "heuristic (%s): stream with its defaults, a second thread from %zu elements "
              "(L1d %zu KiB), streaming stores past %zu MiB (the LLC, at most %zu MiB)",
              cpu->isa, chanmul_default_min_elements_per_thread(), cpu->l1d_bytes >> 10,

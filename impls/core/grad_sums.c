@@ -18,11 +18,6 @@
 #define GRAD_BLOCK_ROWS 1024
 #define GRAD_MAX_BLOCKS 64
 
-/* Below this many elements per thread a fork and join costs more than the
- * pass saves (twice the channel scale's threshold: this pass reads two
- * tensors and writes one, with more arithmetic per element). Only the speed
- * depends on it. */
-#define GRAD_MIN_ELEMENTS_PER_THREAD 16384
 
 /* Partials up to this many doubles (ds and db together) live on the caller's stack. */
 #define GRAD_STACK_PARTIALS 2048
@@ -256,8 +251,8 @@ int chanmul_grad_sums(const chanmul_problem *p, const float *x, const float *s, 
 
     /* threads: never more than the size or the tiles can use (speed only) */
     size_t nthreads = (size_t)chanmul_resolve_threads(threads);
-    if (nthreads > total / GRAD_MIN_ELEMENTS_PER_THREAD + 1)
-        nthreads = total / GRAD_MIN_ELEMENTS_PER_THREAD + 1;
+    if (nthreads > total / CHANMUL_GRAD_MIN_ELEMENTS_PER_THREAD + 1)
+        nthreads = total / CHANMUL_GRAD_MIN_ELEMENTS_PER_THREAD + 1;
     if (nthreads > job.blocks) { /* fewer blocks than threads: split the channels too */
         size_t g = (nthreads + job.blocks - 1) / job.blocks;
         job.groups = g < channel_units ? g : channel_units;

@@ -82,6 +82,12 @@ enum { CHANMUL_GRAD_PLAIN = 0, CHANMUL_GRAD_SIMD = 1, CHANMUL_GRAD_OPENMP = 2 };
 int chanmul_grad_sums(const chanmul_problem *p, const float *x, const float *s, const float *dy,
                       float *dx, float *ds, float *db, int threads, int flags);
 
+/* Below this many elements per thread a fork and join costs more than the
+ * pass saves (more than the channel scale's threshold: this pass reads two
+ * tensors and writes one, with more arithmetic per element). Only the speed
+ * depends on it. */
+#define CHANMUL_GRAD_MIN_ELEMENTS_PER_THREAD 16384
+
 /* B for R rows: min(64, ceil(R / 1024)), at least 1 (also for R = 0). */
 size_t chanmul_grad_blocks(size_t rows);
 /* Rows [*r0, *r1) of block b of `blocks`. */
