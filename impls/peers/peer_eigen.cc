@@ -9,6 +9,10 @@
  *   gate      y = x.colwise() * g, per sample n     (the column g + n*H*W)
  *   mul       y = x * z, the whole tensor as one flat array (equal shapes)
  *   affine    y = (x.rowwise() * s).rowwise() + b  (s, b 1 x C rows)
+ *   scale_grad ds = (dy.cast<double>() * x.cast<double>()).colwise().sum(),
+ *             db = dy.cast<double>().colwise().sum(), dx = dy.rowwise() * s
+ *             (sums in double, as a careful user writes them: Eigen's float
+ *             colwise sum loses the digits the verifier's bound requires)
  * In NHWC the samples are consecutive rows of one row-major (N*H*W) x C array,
  * so scale (one row for all) and gate (g is one N*H*W column) map all of x at
  * once; only scale_nc and NCHW need the loop over samples. Aliasing y == x is
@@ -24,6 +28,9 @@ extern "C" {
 }
 
 #include <Eigen/Core>
+
+#include <cmath>
+#include <new>
 
 namespace {
 
@@ -131,6 +138,42 @@ extern "C" int chanmul_affine_eigen(const chanmul_desc *d, const chanmul_tensors
         Eigen::Map<const ColMajorArray> in(t->in[0] + n * sample, positions, c);
         Eigen::Map<ColMajorArray> out(t->out[0] + n * sample, positions, c);
         out = (in.rowwise() * s).rowwise() + b;
+    }
+    return CHANMUL_OK;
+}
+
+extern "C" int chanmul_scale_grad_eigen(const chanmul_desc *d, const chanmul_tensors *t, int threads)
+{
+    (void)threads;
+    const chanmul_problem *p = &d->p;
+    const Eigen::Index c = (Eigen::Index)p->c, positions = (Eigen::Index)(p->h * p->w);
+    using Sums = Eigen::Array<double, 1, Eigen::Dynamic>;
+    Eigen::Map<const FactorRow> s(t->in[1], c);
+    try {
+        Sums ds = Sums::Zero(c), db = Sums::Zero(c);
+        /* the sums before dx: dx may be dy itself */
+        if (p->layout == CHANMUL_NHWC) { /* all N*H*W rows at once */
+            const Eigen::Index rows = (Eigen::Index)p->n * positions;
+            Eigen::Map<const RowMajorArray> x(t->in[0], rows, c), dy(t->in[2], rows, c);
+            ds = (dy.cast<double>() * x.cast<double>()).colwise().sum();
+            db = dy.cast<double>().colwise().sum();
+            Eigen::Map<RowMajorArray>(t->out[0], rows, c) = dy.rowwise() * s;
+        } else {
+            const size_t sample = p->h * p->w * p->c;
+            for (size_t n = 0; n < p->n; n++) {
+                Eigen::Map<const ColMajorArray> x(t->in[0] + n * sample, positions, c),
+                    dy(t->in[2] + n * sample, positions, c);
+                ds += (dy.cast<double>() * x.cast<double>()).colwise().sum();
+                db += dy.cast<double>().colwise().sum();
+                Eigen::Map<ColMajorArray>(t->out[0] + n * sample, positions, c) = dy.rowwise() * s;
+            }
+        }
+        for (Eigen::Index k = 0; k < c; k++) {
+            t->out[1][k] = (float)ds(k);
+            t->out[2][k] = (float)db(k);
+        }
+    } catch (const std::bad_alloc &) {
+        return CHANMUL_ENOMEM;
     }
     return CHANMUL_OK;
 }
