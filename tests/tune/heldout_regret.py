@@ -7,7 +7,11 @@ CHANMUL_TUNING empty (auto = the heuristic). In each run, auto's regret is its
 median time over the best median of the implementations auto may pick
 (chanmul's kernels and the peers that passed verification), minus 1; the
 same with each benchmark's adjacent-memcpy ratio (which cancels the machine's
-drift) is shown beside it. A benchmark: it prints, it never asserts a time.
+drift) is shown beside it. The repetitions of all implementations run in a
+random interleaved order (Google Benchmark's random interleaving), so that a
+slow spell of the machine falls on every implementation alike rather than on
+whichever ran during it (--no-interleave: one after another). A benchmark:
+it prints, it never asserts a time.
 
 The held-out shapes are off both tuning grids (quick and full: batches
 1,2,4,8,16,32,64; channels 3,8,16,...,2048 and 8,64,256,1024; spatial
@@ -16,6 +20,7 @@ The held-out shapes are off both tuning grids (quick and full: batches
 
 usage: heldout_regret.py CHANMUL SELECTION.json [--set quick|full]
                          [--repetitions R] [--min-time S] [--ops scale,gate,...]
+                         [--no-interleave]
 Exit 0 when every run produced a figure; 2 on bad usage; 1 when a run failed.
 """
 import argparse
@@ -56,12 +61,14 @@ def medians(path):
     return out
 
 
-def bench(chanmul, op, shape, layout, threads, tuning, reps, min_time, tmp):
+def bench(chanmul, op, shape, layout, threads, tuning, reps, min_time, tmp, interleave):
     path = os.path.join(tmp, "run.json")
     env = dict(os.environ, CHANMUL_TUNING=tuning)
     cmd = [chanmul, "bench", "--op", op, "--shape", shape, "--layout", layout,
            "--threads", str(threads), "--impl", "all", "--repetitions", str(reps),
            "--min-time", str(min_time), "--json", path]
+    if interleave:
+        cmd.append("--benchmark_enable_random_interleaving=true")
     r = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     if r.returncode != 0 or not os.path.exists(path):
         print("FAILED: " + " ".join(cmd) + "\n" + r.stderr, file=sys.stderr)
@@ -113,6 +120,7 @@ def main():
     ap.add_argument("--min-time", type=float, default=0.01)
     ap.add_argument("--ops", default="scale,scale_nc,gate")
     ap.add_argument("--threads", default="1,2")
+    ap.add_argument("--no-interleave", dest="interleave", action="store_false")
     a = ap.parse_args()
     if not os.path.isfile(a.selection):
         print("heldout_regret: no selection file '%s'" % a.selection, file=sys.stderr)
@@ -127,9 +135,9 @@ def main():
             for shape, layout in shapes:
                 for threads in (int(t) for t in a.threads.split(",")):
                     tuned = bench(a.chanmul, op, shape, layout, threads, a.selection, a.repetitions,
-                                  a.min_time, tmp)
+                                  a.min_time, tmp, a.interleave)
                     heur = bench(a.chanmul, op, shape, layout, threads, "", a.repetitions,
-                                 a.min_time, tmp)
+                                 a.min_time, tmp, a.interleave)
                     rt = regret(tuned) if tuned else None
                     rh = regret(heur) if heur else None
                     if not rt or not rh:
