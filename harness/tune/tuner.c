@@ -55,31 +55,48 @@ typedef struct candidate {
 typedef struct bench_buffers {
     chanmul_desc d;
     chanmul_tensors t;
-    float *block;
+    float *block; /* every operand, each on pages of its own */
 } bench_buffers;
 
+/* Every operand of the op (inputs, then outputs), each 4 KiB-aligned with a
+ * page between neighbours (no 4K aliasing between x and y). Inputs of x's
+ * shape hold values about 1, the smaller ones about 0.5 to 1.5: no
+ * denormals, overflow or NaN, whatever the op computes. Every operand, not
+ * only x, a factor and y: the ops with more (affine's b, scale_grad's dy, ds,
+ * db) would otherwise be refused (CHANMUL_ENULL) on every call and all time
+ * alike. */
 static int buffers_init(bench_buffers *b, const chanmul_problem *p)
 {
     int err = chanmul_desc_init(&b->d, p);
     if (err)
         return err;
-    size_t nx = chanmul_shape_elements(&b->d.in[0], &err), nf = chanmul_shape_elements(&b->d.in[1], &err);
-    /* 4 KiB-aligned operands, x and y apart by a page more than their size (no 4K aliasing) */
-    size_t px = (nx * sizeof(float) + 8191) / 4096 * 4096, pf = (nf * sizeof(float) + 4095) / 4096 * 4096;
-    b->block = aligned_alloc(4096, 2 * px + pf + 4096);
+    int operands = b->d.inputs + b->d.outputs;
+    size_t count[CHANMUL_MAX_INPUTS + CHANMUL_MAX_OUTPUTS], offset[CHANMUL_MAX_INPUTS + CHANMUL_MAX_OUTPUTS];
+    size_t bytes = 0;
+    for (int k = 0; k < operands; k++) {
+        const chanmul_shape *shape = k < b->d.inputs ? &b->d.in[k] : &b->d.out[k - b->d.inputs];
+        count[k] = chanmul_shape_elements(shape, &err);
+        if (err)
+            return err;
+        offset[k] = bytes;
+        bytes += (count[k] * sizeof(float) + 4095) / 4096 * 4096 + 4096;
+    }
+    b->block = aligned_alloc(4096, bytes ? bytes : 4096);
     if (!b->block)
         return CHANMUL_ENOMEM;
-    float *x = b->block, *f = (float *)((char *)b->block + px), *y = (float *)((char *)f + pf + 4096);
     memset(&b->t, 0, sizeof b->t);
-    for (size_t i = 0; i < nx; i++) {
-        x[i] = 1.0f + (float)(i % 251) * 0.0039f;
-        y[i] = 0.0f;
+    size_t data = count[0];
+    for (int k = 0; k < operands; k++) {
+        float *v = (float *)((char *)b->block + offset[k]);
+        for (size_t i = 0; i < count[k]; i++)
+            v[i] = k >= b->d.inputs ? 0.0f
+                   : count[k] == data ? 1.0f + (float)(i % 251) * 0.0039f
+                                      : 0.5f + (float)(i % 127) * 0.0078f;
+        if (k < b->d.inputs)
+            b->t.in[k] = v;
+        else
+            b->t.out[k - b->d.inputs] = v;
     }
-    for (size_t i = 0; i < nf; i++)
-        f[i] = 0.5f + (float)(i % 127) * 0.0078f;
-    b->t.in[0] = x;
-    b->t.in[1] = f;
-    b->t.out[0] = y;
     return 0;
 }
 
@@ -136,7 +153,12 @@ static int time_candidates(candidate *c, int count, const chanmul_problem *p, in
         return err;
     long calls[CHANMUL_SELECTION_MAX_CANDIDATES];
     for (int i = 0; i < count; i++) {
-        call(&c[i], &b, threads); /* warm-up, excluded (STREAM's rule) */
+        /* warm-up, excluded (STREAM's rule); a call that fails would be
+         * timed as a fast one: the tuner stops instead */
+        if ((err = call(&c[i], &b, threads)) != 0) {
+            free(b.block);
+            return err;
+        }
         calls[i] = calibrate(&c[i], &b, threads, seconds);
     }
     int order[CHANMUL_SELECTION_MAX_CANDIDATES];
