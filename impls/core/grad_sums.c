@@ -71,10 +71,7 @@ static void period_portable(const chanmul_grad_args *a, size_t r0, size_t r1, do
         if (++j == P)
             j = 0;
     }
-    for (size_t c = 0; c < C; c++) {
-        ds[c] = chanmul_grad_fold_period(sub_s, c, C, a->period_rows);
-        db[c] = chanmul_grad_fold_period(sub_b, c, C, a->period_rows);
-    }
+    chanmul_grad_fold_periods(a, sub_s, sub_b, ds, db);
 }
 
 static void planes_portable(const chanmul_grad_args *a, size_t r0, size_t r1, size_t c0,

@@ -142,14 +142,21 @@ static inline double chanmul_grad_fold16(double *l)
     return l[0];
 }
 
-/* Channel c's partial from the period's sub-sums: sub(0, c) + ... + sub(K-1, c). */
-static inline double chanmul_grad_fold_period(const double *sub, size_t c, size_t channels,
-                                              size_t k_rows)
+/* Every channel's partials from the period's sub-sums, into ds and db:
+ * channel c's is sub(0, c) + sub(1, c) + ... + sub(K-1, c), left to right.
+ * Shared by every ISA, so the fold cannot differ between them. */
+static inline void chanmul_grad_fold_periods(const chanmul_grad_args *a, const double *sub_s,
+                                             const double *sub_b, double *ds, double *db)
 {
-    double t = sub[c];
-    for (size_t k = 1; k < k_rows; k++)
-        t += sub[k * channels + c];
-    return t;
+    for (size_t c = 0; c < a->c; c++) {
+        double ts = sub_s[c], tb = sub_b[c];
+        for (size_t k = 1; k < a->period_rows; k++) {
+            ts += sub_s[k * a->c + c];
+            tb += sub_b[k * a->c + c];
+        }
+        ds[c] = ts;
+        db[c] = tb;
+    }
 }
 
 /* Rows [first row, end row) of NCHW's block as runs of planes: the run of

@@ -152,10 +152,7 @@ static void period_avx512(const chanmul_grad_args *a, size_t r0, size_t r1, doub
         period_body(a, r0 * C, r1 * C, 3, sub_s, sub_b);
     else
         period_body(a, r0 * C, r1 * C, P / LANES, sub_s, sub_b);
-    for (size_t c = 0; c < C; c++) {
-        ds[c] = chanmul_grad_fold_period(sub_s, c, C, a->period_rows);
-        db[c] = chanmul_grad_fold_period(sub_b, c, C, a->period_rows);
-    }
+    chanmul_grad_fold_periods(a, sub_s, sub_b, ds, db);
 }
 
 /* ---- NCHW, H*W > 1: 16 lanes by hw mod 16 -------------------------------------------- */
