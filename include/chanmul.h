@@ -23,7 +23,7 @@
 extern "C" {
 #endif
 
-#define CHANMUL_VERSION "0.4.0" /* 0.4: scale_grad; chanmul_impl.kernels[] has CHANMUL_OP_SLOTS entries (room for later ops without another break): rebuild code that defines one */
+#define CHANMUL_VERSION "0.5.0" /* 0.5: bcast; chanmul_problem carries bcast's two general shapes (a, b): rebuild code that embeds one. 0.4: scale_grad; chanmul_impl.kernels[] has CHANMUL_OP_SLOTS entries */
 
 /* Error codes: 0 is success, every failure is a distinct negative value. */
 typedef enum chanmul_error {
@@ -63,22 +63,16 @@ typedef enum chanmul_op {
     /* the learnable scale's backward pass: dx = dy * s[c], ds[c] = sum over n,h,w of dy * x,
      * db[c] = sum over n,h,w of dy (inputs x, s, dy; outputs dx, ds, db) */
     CHANMUL_OP_SCALE_GRAD = 5,
-    CHANMUL_OP_COUNT = 6
+    /* general broadcasting of two tensors of rank 0..8 by NumPy's rules:
+     * y = a * b, the shapes aligned from the last axis, a dimension of 1
+     * stretched (the problem's a and b; see chanmul_bcast_problem) */
+    CHANMUL_OP_BCAST = 6,
+    CHANMUL_OP_COUNT = 7
 } chanmul_op;
 
 /* Entries of chanmul_impl.kernels[]: more than the ops, so that an op added
  * later does not change the struct again. */
 #define CHANMUL_OP_SLOTS 16
-
-/* A problem of the channel-axis family: the op, the layout, and the logical
- * shape of the data tensor x, always N x H x W x C whatever the layout. */
-typedef struct chanmul_problem {
-    chanmul_op op;
-    chanmul_layout layout;
-    size_t n, h, w, c;
-} chanmul_problem;
-
-/* ---- operations as data --------------------------------------------------------- */
 
 #define CHANMUL_MAX_RANK 8
 #define CHANMUL_MAX_INPUTS 3
@@ -89,6 +83,22 @@ typedef struct chanmul_shape {
     int rank;
     size_t dims[CHANMUL_MAX_RANK];
 } chanmul_shape;
+
+/* A problem of the channel-axis family: the op, the layout, and the logical
+ * shape of the data tensor x, always N x H x W x C whatever the layout.
+ * bcast's operands are general shapes instead, a and b (row-major; the layout
+ * is then CHANMUL_NHWC and means nothing more), and n, h, w, c are y's shape
+ * folded to four dimensions: its last three (1 where it has fewer) and the
+ * product of the others. chanmul_bcast_problem fills such a problem. The
+ * other ops leave a and b zero (rank 0) and never read them. */
+typedef struct chanmul_problem {
+    chanmul_op op;
+    chanmul_layout layout;
+    size_t n, h, w, c;
+    chanmul_shape a, b; /* bcast only */
+} chanmul_problem;
+
+/* ---- operations as data --------------------------------------------------------- */
 
 /* The operation descriptor: the problem and every operand's shape, as
  * chanmul_desc_init derives them from the op's facts (x first among the
@@ -143,14 +153,34 @@ typedef struct chanmul_op_info {
     /* each operand's logical axes (CHANMUL_AXIS_*): its shape is the data tensor's
      * dimensions in memory order, those outside the set left out */
     unsigned operand_axes[CHANMUL_MAX_INPUTS + CHANMUL_MAX_OUTPUTS];
-    int in_place_input; /* output 0 may be exactly this input (-1: no in-place form) */
+    int in_place_input; /* output 0 may be exactly this input (-1: no in-place form; bcast:
+                           only when that input has the output's shape) */
     chanmul_rounding rounding;
+    /* 1: the operands are general shapes broadcast by NumPy's rules (bcast:
+     * the problem's a and b, operand_axes unused, no layout); 0: shapes on the
+     * data tensor's axes */
+    int broadcast;
 } chanmul_op_info;
 
 /* The facts of op, or NULL for a value outside the enum. */
 const chanmul_op_info *chanmul_op_info_of(chanmul_op op);
 /* An op's name ("scale", "scale_nc", "gate", "mul", ...) -> 0 and *op; else -1. */
 int chanmul_op_parse(const char *name, chanmul_op *op);
+
+/* NumPy's broadcasting rule: aligned from the last axis, each pair of
+ * dimensions equal or one of them 1. Writes the result's shape to *y and
+ * returns 0; else CHANMUL_ESHAPE (CHANMUL_EPROBLEM for a rank outside 0..8)
+ * with a message in why (when non-NULL) naming both shapes and the first
+ * axis, counted from the left of the result, where they conflict:
+ * "cannot broadcast shapes 8x4x6x1 and 7x1x5: at axis 1 of the result, 4
+ * (axis 1 of 8x4x6x1) against 7 (axis 0 of 7x1x5)". */
+int chanmul_broadcast_shapes(const chanmul_shape *a, const chanmul_shape *b, chanmul_shape *y,
+                             char *why, size_t len);
+/* Fills *p as the bcast problem y = a * b: op, layout, the shapes and the
+ * folded n, h, w, c. 0, or chanmul_broadcast_shapes' error (message in why),
+ * or CHANMUL_EOVERFLOW when an operand's size overflows. */
+int chanmul_bcast_problem(chanmul_problem *p, const chanmul_shape *a, const chanmul_shape *b,
+                          char *why, size_t len);
 
 /* Fills d from p: the operand counts and shapes from the op's facts. Returns 0,
  * CHANMUL_EPROBLEM (NULL), CHANMUL_EOP, CHANMUL_ELAYOUT or CHANMUL_EOVERFLOW. */
@@ -354,7 +384,7 @@ const char *chanmul_selection_status(void);
  *   int chanmul_plugin_<op>(const chanmul_desc *, const chanmul_tensors *, int threads);
  *       ABI 2: the kernel of op <op> (chanmul_plugin_scale, chanmul_plugin_scale_nc,
  *       chanmul_plugin_gate, chanmul_plugin_mul, chanmul_plugin_affine,
- *       chanmul_plugin_scale_grad), one symbol per op it covers
+ *       chanmul_plugin_scale_grad, chanmul_plugin_bcast), one symbol per op it covers
  * and optionally
  *   const char *chanmul_plugin_name = "...";             (default: the file's path)
  *   int chanmul_plugin_threaded = 1;                     (default 1)

@@ -75,7 +75,7 @@ static const targets_point *finish_points(targets_target *t, char *shape, size_t
 {
     const rp_site *s = t->worst.site;
     qsort(t->shortfalls, t->nshortfalls, sizeof *t->shortfalls, cmp_point);
-    rp_fmt_shape(s->n, s->h, s->w, s->c, shape, len);
+    snprintf(shape, len, "%s", s->shape);
     return &t->worst;
 }
 

@@ -42,7 +42,7 @@ typedef enum bench_what { BENCH_MEMCPY, BENCH_STREAM_SCALE, BENCH_KERNEL } bench
 typedef struct bench_group {
     chanmul_desc d; /* d.p: the problem */
     int threads;
-    size_t total;   /* elements of x (and y) */
+    size_t total;   /* elements of y (x's too, except bcast's stretched a) */
     size_t in_len[CHANMUL_MAX_INPUTS], out_len[CHANMUL_MAX_OUTPUTS];
     /* the operands, allocated lazily (see group_acquire): x = in[0], y = out[0] */
     float *in[CHANMUL_MAX_INPUTS], *out[CHANMUL_MAX_OUTPUTS];
@@ -76,9 +76,16 @@ struct bench_engine {
 /* ---- buffers ---------------------------------------------------------------------- */
 
 /* Bytes of all the group's operands, each counted once (the op's facts). */
+/* x's buffer holds at least y's elements: the baselines copy that many (a
+ * bcast's a may be smaller than its result). */
+static size_t x_buffer_len(const bench_group *g)
+{
+    return g->in_len[0] > g->total ? g->in_len[0] : g->total;
+}
+
 static size_t group_buffer_bytes(const bench_group *g)
 {
-    return (size_t)chanmul_desc_bytes(&g->d);
+    return (size_t)chanmul_desc_bytes(&g->d) + (x_buffer_len(g) - g->in_len[0]) * sizeof(float);
 }
 
 static int group_live(const bench_group *g)
@@ -156,7 +163,7 @@ static int group_acquire(bench_engine *e, bench_group *g)
     make_room(e, group_buffer_bytes(g), g);
     int ok = 1;
     for (int k = 0; k < g->d.inputs; k++)
-        ok = (g->in[k] = alloc_tensor(g->in_len[k])) != NULL && ok;
+        ok = (g->in[k] = alloc_tensor(k == 0 ? x_buffer_len(g) : g->in_len[k])) != NULL && ok;
     for (int k = 0; k < g->d.outputs; k++)
         ok = (g->out[k] = alloc_tensor(g->out_len[k])) != NULL && ok;
     if (!ok) {
@@ -383,7 +390,7 @@ static bench_group *add_group(bench_engine *e, const chanmul_problem *p, int thr
     for (int k = 0; k < g->d.outputs; k++)
         g->out_len[k] = chanmul_shape_elements(&g->d.out[k], &err);
     g->threads = threads;
-    g->total = g->in_len[0];
+    g->total = g->out_len[0]; /* what a memcpy of the result's bytes copies */
     e->group_count++;
     return g;
 }

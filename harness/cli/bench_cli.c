@@ -184,7 +184,7 @@ static int bench_command(command_state *cs, int argc, char **argv)
         bench_usage(stderr);
         return EXIT_USAGE;
     }
-    if (cli_shape2_check("chanmul bench", &p, (int)p.op, have_shape, have_shape2, &shape2))
+    if (cli_shapes_resolve("chanmul bench", &p, (int)p.op, have_shape, have_shape2, &shape2))
         return EXIT_USAGE;
     int err;
     if (chanmul_problem_elements(&p, &err) == 0) {

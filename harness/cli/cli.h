@@ -19,17 +19,21 @@
  * printing why) when the value is missing; 0 when argv[*i] is another option. */
 int cli_option(int argc, char **argv, int *i, const char *name, const char **value);
 
-/* --shape NxHxWxC and --layout nhwc|nchw, as cli_option (1 matched, 0 another
+/* --shape (NxHxWxC; any rank for bcast, kept in p->a) and --layout nhwc|nchw, as cli_option (1 matched, 0 another
  * option, -1 after printing why, prefixed with cmd, e.g. "chanmul verify"). */
 int cli_shape_option(int argc, char **argv, int *i, const char *cmd, chanmul_problem *p);
 int cli_layout_option(int argc, char **argv, int *i, const char *cmd, chanmul_layout *layout);
 /* --shape2 (the second operand's shape, e.g. 7x1x5): like cli_shape_option. */
 int cli_shape2_option(int argc, char **argv, int *i, const char *cmd, chanmul_shape *s);
-/* After the options: 0 when --shape2 (if given: have_shape2) is the second
- * operand's shape for p's op (op -1: none chosen), else a message naming both
- * shapes and the first axis where they differ, and EXIT_USAGE. */
-int cli_shape2_check(const char *cmd, const chanmul_problem *p, int op, int have_shape,
-                     int have_shape2, const chanmul_shape *shape2);
+/* After the options, once the op is known (op -1: all, none chosen): 0, or
+ * EXIT_USAGE after printing why. For bcast, *p becomes the problem of --shape
+ * (any rank) and --shape2 (b; default: a's last axis), or the message naming
+ * both shapes and the first axis that cannot broadcast. For the other ops
+ * --shape must be NxHxWxC, and --shape2 (if given: have_shape2) the second
+ * operand's shape, else a message naming both shapes and the first axis
+ * where they differ. */
+int cli_shapes_resolve(const char *cmd, chanmul_problem *p, int op, int have_shape, int have_shape2,
+                       const chanmul_shape *shape2);
 /* "scale|scale_nc|gate|..." : every op's name, into buf (for usage lines). */
 const char *cli_op_names(char *buf, size_t len);
 

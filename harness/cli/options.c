@@ -143,7 +143,16 @@ int cli_shape_option(int argc, char **argv, int *i, const char *cmd, chanmul_pro
     int rc = cli_option(argc, argv, i, "--shape", &v);
     if (rc <= 0)
         return rc;
-    if (shape_parse(v, p, err, sizeof err) != 0) {
+    /* any rank here (bcast's a); the family's NxHxWxC is required once the op
+     * is known (cli_shapes_resolve) */
+    if (dims_parse(v, &p->a, err, sizeof err) != 0) {
+        /* malformed at any rank: said in the family's words (NxHxWxC, N is
+         * missing, ...), which bcast's shapes extend */
+        shape_parse(v, p, err, sizeof err);
+        fprintf(stderr, "%s: %s\n", cmd, err);
+        return -1;
+    }
+    if (p->a.rank == 4 && shape_parse(v, p, err, sizeof err) != 0) {
         fprintf(stderr, "%s: %s\n", cmd, err);
         return -1;
     }
@@ -164,16 +173,39 @@ int cli_shape2_option(int argc, char **argv, int *i, const char *cmd, chanmul_sh
     return 1;
 }
 
-int cli_shape2_check(const char *cmd, const chanmul_problem *p, int op, int have_shape,
-                     int have_shape2, const chanmul_shape *shape2)
+int cli_shapes_resolve(const char *cmd, chanmul_problem *p, int op, int have_shape, int have_shape2,
+                       const chanmul_shape *shape2)
 {
     char err[1024];
-    if (!have_shape2)
-        return 0;
-    if (!have_shape || op < 0) {
+    if (have_shape2 && (!have_shape || op < 0)) {
         fprintf(stderr, "%s: --shape2 needs --shape and one --op (the second operand of that op)\n", cmd);
         return EXIT_USAGE;
     }
+    if (!have_shape)
+        return 0;
+    if (op == CHANMUL_OP_BCAST) {
+        /* b: --shape2, else the last axis of a (the channel scale as a broadcast) */
+        chanmul_shape b;
+        if (have_shape2)
+            b = *shape2;
+        else
+            bcast_default_b(&p->a, &b);
+        chanmul_shape a = p->a;
+        if (chanmul_bcast_problem(p, &a, &b, err, sizeof err) != 0) {
+            fprintf(stderr, "%s: %s\n", cmd, err);
+            return EXIT_USAGE;
+        }
+        return 0;
+    }
+    if (p->a.rank != 4) {
+        char dims[160];
+        chanmul_problem q = *p;
+        shape_parse(dims_format(&p->a, dims, sizeof dims), &q, err, sizeof err);
+        fprintf(stderr, "%s: %s (shapes of another rank are for --op bcast)\n", cmd, err);
+        return EXIT_USAGE;
+    }
+    if (!have_shape2)
+        return 0;
     chanmul_problem q = *p;
     q.op = (chanmul_op)op;
     if (shape2_check(&q, shape2, err, sizeof err) != 0) {

@@ -162,7 +162,7 @@ int cmd_explain(int argc, char **argv)
     }
     p.op = (chanmul_op)op;
     p.layout = layout;
-    if (cli_shape2_check("chanmul explain", &p, op, have_shape, have_shape2, &shape2))
+    if (cli_shapes_resolve("chanmul explain", &p, op, have_shape, have_shape2, &shape2))
         return EXIT_USAGE;
     chanmul_choice c;
     int err = chanmul_auto_choose(&p, threads, &c);

@@ -145,7 +145,7 @@ int cmd_verify(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if (cli_shape2_check("chanmul verify", &o.shape, o.op, o.have_shape, have_shape2, &shape2))
+    if (cli_shapes_resolve("chanmul verify", &o.shape, o.op, o.have_shape, have_shape2, &shape2))
         return EXIT_USAGE;
     cli_warn_isa_cap("chanmul verify");
     verify_target *targets;

@@ -91,14 +91,54 @@ int int_parse(const char *text, int *value)
 
 const char *shape_format(const chanmul_problem *p, char *buf, size_t len)
 {
+    if (p->op == CHANMUL_OP_BCAST) {
+        char a[160], b[160];
+        snprintf(buf, len, "%s,%s", dims_format(&p->a, a, sizeof a), dims_format(&p->b, b, sizeof b));
+        return buf;
+    }
     snprintf(buf, len, "%zux%zux%zux%zu", p->n, p->h, p->w, p->c);
     return buf;
+}
+
+int problem_shape_parse(const char *text, chanmul_problem *p, char *err, size_t errlen)
+{
+    if (!text || !strchr(text, ',')) { /* (a memcpy row's shape is its kernels') */
+        chanmul_problem q = {p->op == CHANMUL_OP_BCAST ? CHANMUL_OP_SCALE : p->op, CHANMUL_NHWC, 0, 0, 0, 0};
+        if (shape_parse(text, &q, err, errlen) != 0)
+            return -1;
+        q.layout = p->layout;
+        *p = q;
+        return 0;
+    }
+    const char *comma = text ? strchr(text, ',') : NULL;
+    char first[256];
+    if (!comma || (size_t)(comma - text) >= sizeof first) {
+        snprintf(err, errlen, "malformed bcast shapes '%s': expected A,B (e.g. 8x1x6x1,7x1x5)", text ? text : "");
+        return -1;
+    }
+    memcpy(first, text, (size_t)(comma - text));
+    first[comma - text] = '\0';
+    chanmul_shape a, b;
+    if (dims_parse(first, &a, err, errlen) != 0 || dims_parse(comma + 1, &b, err, errlen) != 0)
+        return -1;
+    return chanmul_bcast_problem(p, &a, &b, err, errlen) == 0 ? 0 : -1;
+}
+
+void bcast_default_b(const chanmul_shape *a, chanmul_shape *b)
+{
+    b->rank = a->rank > 0;
+    if (a->rank > 0)
+        b->dims[0] = a->dims[a->rank - 1];
 }
 
 int dims_parse(const char *text, chanmul_shape *s, char *err, size_t errlen)
 {
     const char *t = text ? text : "";
     int rank = 0;
+    if (strcmp(t, "scalar") == 0) { /* rank 0, as dims_format writes it */
+        s->rank = 0;
+        return 0;
+    }
     for (;;) {
         if (rank == CHANMUL_MAX_RANK) {
             snprintf(err, errlen, "malformed shape '%s': more than %d dimensions", text, CHANMUL_MAX_RANK);
@@ -112,7 +152,7 @@ int dims_parse(const char *text, chanmul_shape *s, char *err, size_t errlen)
         if (rc != 0) {
             snprintf(err, errlen,
                      "malformed shape '%s': expected 1 to %d non-negative integers separated by 'x' "
-                     "(e.g. 7x1x5); dimension %d is missing or not a number",
+                     "(e.g. 7x1x5), or scalar; dimension %d is missing or not a number",
                      text, CHANMUL_MAX_RANK, rank);
             return -1;
         }

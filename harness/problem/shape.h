@@ -14,7 +14,7 @@ int layout_parse(const char *text, chanmul_layout *layout);
 /* Non-negative decimal integer that fits in an int; 0 or -1. */
 int int_parse(const char *text, int *value);
 /* Parses a general shape "AxBx..." (1 to CHANMUL_MAX_RANK non-negative
- * integers, e.g. --shape2's "7x1x5"). 0, or -1 with a message in err. */
+ * integers, e.g. --shape2's "7x1x5"; "scalar" for rank 0). 0, or -1 with a message in err. */
 int dims_parse(const char *text, chanmul_shape *s, char *err, size_t errlen);
 /* Formats s as "AxBx..." ("scalar" for rank 0) into buf. */
 const char *dims_format(const chanmul_shape *s, char *buf, size_t len);
@@ -24,7 +24,15 @@ void operand_logical_shape(const chanmul_problem *p, int k, chanmul_shape *s);
 /* 0 when `given` is the logical shape of p's second operand; else -1 with a
  * message naming both shapes and the first axis where they differ. */
 int shape2_check(const chanmul_problem *p, const chanmul_shape *given, char *err, size_t errlen);
-/* Formats p's logical shape as NxHxWxC into buf. */
+/* The problem string of p, the one format of results names, reports, FAIL
+ * lines and repro lines: NxHxWxC, or for bcast its two shapes "A,B"
+ * ("8x1x6x1,7x1x5"; "scalar" for rank 0). Into buf. */
 const char *shape_format(const chanmul_problem *p, char *buf, size_t len);
+/* The inverse: "A,B" is a bcast problem, anything else NxHxWxC (p->op kept
+ * unless it was bcast, and p->layout kept). 0, or -1 with a message. */
+int problem_shape_parse(const char *text, chanmul_problem *p, char *err, size_t errlen);
+/* bcast's b when only a is given (--shape without --shape2): a's last axis,
+ * the channel scale as a broadcast (a scalar for a scalar). */
+void bcast_default_b(const chanmul_shape *a, chanmul_shape *b);
 
 #endif

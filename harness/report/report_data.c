@@ -232,6 +232,7 @@ static char *sanitize_json(const char *text, size_t len)
 
 typedef struct raw_row {
     char *key, *op, *layout, *impl;
+    char *shape; /* the problem string (shape_format): bcast's two shapes fold alike */
     size_t n, h, w, c;
     int threads;
     int type;          /* ROW_ITERATION, ROW_MEDIAN, ROW_CV, ROW_OTHER */
@@ -273,9 +274,10 @@ static double time_unit_seconds(const char *unit)
 static int parse_name(const char *name, int gb_threads, raw_row *row)
 {
     results_name rn;
-    chanmul_problem p;
+    chanmul_problem p = {CHANMUL_OP_SCALE, CHANMUL_NHWC};
     char err[256];
-    if (results_parse_name_loose(name, &rn) != 0 || shape_parse(rn.shape, &p, err, sizeof err) != 0)
+    if (results_parse_name_loose(name, &rn) != 0 ||
+        problem_shape_parse(rn.shape, &p, err, sizeof err) != 0)
         return -1;
     int threads = rn.threads > 0 ? rn.threads : gb_threads > 0 ? gb_threads : 1;
     char *layout = xstrdup(rn.layout);
@@ -289,9 +291,9 @@ static int parse_name(const char *name, int gb_threads, raw_row *row)
     row->w = p.w;
     row->c = p.c;
     row->threads = threads;
-    char key[512], shape[96];
-    results_format_name(key, sizeof key, row->op, row->layout, row->impl, shape_format(&p, shape, sizeof shape),
-                        threads);
+    char key[512], shape[400];
+    row->shape = xstrdup(shape_format(&p, shape, sizeof shape));
+    results_format_name(key, sizeof key, row->op, row->layout, row->impl, row->shape, threads);
     row->key = xstrdup(key);
     return 0;
 }
@@ -303,11 +305,14 @@ static int is_baseline_op(const char *op)
 
 /* Bytes a benchmark moves: the op's facts (every operand once); a baseline
  * copies x to y and reads the C floats the channel scale would. */
-static double working_set(const char *op, size_t n, size_t h, size_t w, size_t c)
+static double working_set(const char *op, const char *shape)
 {
-    chanmul_problem p = {CHANMUL_OP_SCALE, CHANMUL_NHWC, n, h, w, c};
+    chanmul_problem p = {CHANMUL_OP_SCALE, CHANMUL_NHWC};
     chanmul_desc d;
-    if (!is_baseline_op(op) && chanmul_op_parse(op, &p.op) != 0)
+    char err[256];
+    if (problem_shape_parse(shape, &p, err, sizeof err) != 0)
+        return NAN;
+    if (p.op != CHANMUL_OP_BCAST && !is_baseline_op(op) && chanmul_op_parse(op, &p.op) != 0)
         p.op = CHANMUL_OP_SCALE; /* an op this build does not know: as the channel scale */
     if (chanmul_desc_init(&d, &p) != 0)
         return NAN;
@@ -330,6 +335,7 @@ static char *series_name(const rp_file *f, const raw_row *r)
 static void raw_row_free(raw_row *r)
 {
     free(r->key);
+    free(r->shape);
     free(r->op);
     free(r->layout);
     free(r->impl);
@@ -340,7 +346,7 @@ static void raw_row_free(raw_row *r)
 static char *site_key(const raw_row *r)
 {
     char key[256];
-    snprintf(key, sizeof key, "%s/%zux%zux%zux%zu/threads:%d", r->layout, r->n, r->h, r->w, r->c, r->threads);
+    snprintf(key, sizeof key, "%s/%s/threads:%d", r->layout, r->shape, r->threads);
     return xstrdup(key);
 }
 
@@ -412,6 +418,8 @@ static int cmp_point(const void *a, const void *b)
     for (int i = 0; i < 4; i++)
         if (dx[i] != dy[i])
             return dx[i] < dy[i] ? -1 : 1;
+    if ((c = strcmp(x->shape, y->shape)) != 0) /* bcast's shapes of one fold */
+        return c;
     if (x->threads != y->threads)
         return x->threads - y->threads;
     if (x->series != y->series)
@@ -421,8 +429,7 @@ static int cmp_point(const void *a, const void *b)
 
 static int same_site(const rp_point *x, const rp_point *y)
 {
-    return strcmp(x->layout, y->layout) == 0 && x->n == y->n && x->h == y->h && x->w == y->w &&
-           x->c == y->c && x->threads == y->threads;
+    return strcmp(x->layout, y->layout) == 0 && strcmp(x->shape, y->shape) == 0 && x->threads == y->threads;
 }
 
 static void add_verify(rp_file *f, size_t *cap, const char *impl, const char *status,
@@ -540,8 +547,9 @@ static void reduce(rp_file *f, raw_row *rows, size_t nrows)
         p->layout = xstrdup(rows[i].layout);
         p->impl = xstrdup(rows[i].impl);
         p->n = rows[i].n, p->h = rows[i].h, p->w = rows[i].w, p->c = rows[i].c;
+        p->shape = xstrdup(rows[i].shape);
         p->threads = rows[i].threads;
-        p->ws = working_set(p->op, p->n, p->h, p->w, p->c);
+        p->ws = working_set(p->op, p->shape);
         p->bps = p->ratio = p->cv = NAN;
         double med_bps = NAN, med_ratio = NAN;
         size_t nb = 0, nr = 0, nt = 0;
@@ -642,6 +650,7 @@ static void organise(rp_file *f)
         const rp_point *p = &f->points[i];
         s->layout = p->layout;
         s->n = p->n, s->h = p->h, s->w = p->w, s->c = p->c;
+        s->shape = p->shape;
         s->threads = p->threads;
         s->ws = p->ws;
         s->first = i;
@@ -779,7 +788,7 @@ int rp_load_op(const char *path, const char *op, rp_file *f, char *err, size_t e
         r->real_time = r->type == ROW_CV ? NAN : number(b, "real_time") * unit;
         if (!isfinite(r->bps) && r->type != ROW_CV && r->real_time > 0) {
             /* No counter: the bytes the op moves, per real second. */
-            r->bps = working_set(r->op, r->n, r->h, r->w, r->c) / r->real_time;
+            r->bps = working_set(r->op, r->shape) / r->real_time;
         }
     }
     if (op)
@@ -821,6 +830,7 @@ void rp_free(rp_file *f)
     for (size_t i = 0; i < f->npoints; i++) {
         rp_point *p = &f->points[i];
         free(p->key);
+        free(p->shape);
         free(p->op);
         free(p->layout);
         free(p->impl);
@@ -978,8 +988,3 @@ const char *rp_fmt_gbs(double bps, char *buf, size_t len)
     return buf;
 }
 
-const char *rp_fmt_shape(size_t n, size_t h, size_t w, size_t c, char *buf, size_t len)
-{
-    chanmul_problem p = {.n = n, .h = h, .w = w, .c = c};
-    return shape_format(&p, buf, len); /* the CLI's own NxHxWxC */
-}

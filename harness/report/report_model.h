@@ -36,7 +36,8 @@ typedef struct rp_series {
 typedef struct rp_point { /* one benchmark of one file */
     char *key;          /* op/layout/impl/NxHxWxC/threads:T (Google Benchmark's suffixes removed) */
     char *op, *layout, *impl;
-    size_t n, h, w, c;
+    size_t n, h, w, c;  /* bcast: y's fold */
+    char *shape;        /* the problem string: NxHxWxC, bcast's "A,B" */
     int threads;
     int series;         /* index into the file's series */
     int site;           /* index into the file's sites */
@@ -56,6 +57,7 @@ typedef struct rp_point { /* one benchmark of one file */
 typedef struct rp_site { /* one (layout, shape, threads) of one file */
     const char *layout;
     size_t n, h, w, c;
+    const char *shape;     /* its points' problem string */
     int threads;
     double ws;
     size_t first, count;   /* points[first .. first+count), in series order */
@@ -136,7 +138,6 @@ const char *rp_size_class_name(int cls);
 /* Formatting, into buf; each returns buf. */
 const char *rp_fmt_bytes(double bytes, char *buf, size_t len);  /* 4.6 KiB, 32 MiB */
 const char *rp_fmt_gbs(double bps, char *buf, size_t len);      /* GB/s, 1 decimal */
-const char *rp_fmt_shape(size_t n, size_t h, size_t w, size_t c, char *buf, size_t len);
 
 double rp_median(double *v, size_t n); /* sorts v; NAN when n == 0 */
 

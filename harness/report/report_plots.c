@@ -425,7 +425,7 @@ static int line_plot(rp_plotter *pl, const rp_file *f, const char *prefix, int d
     const char *name = names[dim];
     snprintf(plot->file, sizeof plot->file, "%s%s", prefix, name);
     const rp_site *ref = choose_slice(f, dim);
-    char shape[64], fixed[160], ws[32];
+    char fixed[400], ws[32];
     if (ref && dim == DIM_N)
         snprintf(fixed, sizeof fixed, "C=%zu, HxW=%zux%zu, %d thread%s", ref->c, ref->h, ref->w,
                  ref->threads, ref->threads == 1 ? "" : "s");
@@ -434,7 +434,7 @@ static int line_plot(rp_plotter *pl, const rp_file *f, const char *prefix, int d
                  ref->threads, ref->threads == 1 ? "" : "s");
     else if (ref)
         snprintf(fixed, sizeof fixed, "shape %s (working set %s)",
-                 rp_fmt_shape(ref->n, ref->h, ref->w, ref->c, shape, sizeof shape),
+                 ref->shape,
                  rp_fmt_bytes(ref->ws, ws, sizeof ws));
     else
         snprintf(fixed, sizeof fixed, "no data");
@@ -499,7 +499,7 @@ static int line_plot(rp_plotter *pl, const rp_file *f, const char *prefix, int d
         FILE *out = open_memstream(&buf, &len);
         if (!out)
             goto fail;
-        char title[256];
+        char title[640];
         snprintf(title, sizeof title, "%s: GB/s (medians) at %s, layout %s; ? = not measured or failed",
                  what[dim], fixed, layout);
         dat_header(out, f, title);

@@ -29,7 +29,8 @@ void machine_columns(FILE *o, const report *r, const char *head, const char *rul
 
 const char *site_shape(const rp_site *s, char *buf, size_t len)
 {
-    return rp_fmt_shape(s->n, s->h, s->w, s->c, buf, len);
+    snprintf(buf, len, "%s", s->shape);
+    return buf;
 }
 
 const char *point_label(const rp_file *f, const rp_point *p)

@@ -1,5 +1,6 @@
 #include "verify.h"
 
+#include "bcast_cases.h"
 #include "cases.h"
 #include "chanmul_internal.h"
 #include "grad_check.h"
@@ -387,6 +388,23 @@ static int prepare(prepared *pr, const verify_case *vc)
 
 /* ---- reporting ------------------------------------------------------------------- */
 
+/* "y[i0, i1, ...]" of flat element i of a bcast's result, into buf. */
+static const char *bcast_index(const chanmul_desc *d, size_t i, char *buf, size_t len)
+{
+    const chanmul_shape *y = &d->out[0];
+    size_t idx[CHANMUL_MAX_RANK], used = 0;
+    for (int k = y->rank - 1; k >= 0; k--) {
+        idx[k] = i % y->dims[k];
+        i /= y->dims[k];
+    }
+    used += (size_t)snprintf(buf, len, "(");
+    for (int k = 0; k < y->rank && used < len; k++)
+        used += (size_t)snprintf(buf + used, len - used, "%s%zu", k ? ", " : "", idx[k]);
+    if (used < len)
+        snprintf(buf + used, len - used, ")");
+    return buf;
+}
+
 static void logical_index(const chanmul_problem *p, size_t i, size_t idx[4])
 {
     if (p->layout == CHANMUL_NHWC) {
@@ -432,9 +450,14 @@ static void print_repro(FILE *out, const verify_target *t, const verify_case *vc
     } else {
         fprintf(out, "--impl %s", t->impl->name);
     }
-    fprintf(out, " --shape %s --layout %s --threads %d --data %s --seed %llu --offsets %d,%d,%d %s\n",
-            shape_format(&vc->p, shape, sizeof shape), chanmul_layout_name(vc->p.layout),
-            vc->threads, verify_data_name(vc->data), vc->seed, vc->offset_x, vc->offset_s,
+    if (chanmul_op_info_of(vc->p.op)->broadcast) {
+        char a[160], b[160];
+        fprintf(out, " --shape %s --shape2 %s", dims_format(&vc->p.a, a, sizeof a), dims_format(&vc->p.b, b, sizeof b));
+    } else {
+        fprintf(out, " --shape %s --layout %s", shape_format(&vc->p, shape, sizeof shape),
+                chanmul_layout_name(vc->p.layout));
+    }
+    fprintf(out, " --threads %d --data %s --seed %llu --offsets %d,%d,%d %s\n", vc->threads, verify_data_name(vc->data), vc->seed, vc->offset_x, vc->offset_s,
             vc->offset_y, vc->in_place ? "--in-place" : "--not-in-place");
 }
 
@@ -575,7 +598,11 @@ static int check_output(const verify_target *t, const prepared *pr, const verify
     if ((where = first_mismatch(expected[k], po->y, len)) < len) {
         if (report) {
             print_header(out, t, vc);
-            if (len == pr->out_len[0] && k == 0) {
+            if (pr->info->broadcast) {
+                char at[200];
+                fprintf(out, "first mismatch at y%s [flat %zu]", bcast_index(&pr->d, where, at, sizeof at),
+                        where);
+            } else if (len == pr->out_len[0] && k == 0) {
                 logical_index(&vc->p, where, idx);
                 fprintf(out, "first mismatch at (n=%zu, h=%zu, w=%zu, c=%zu) [flat %zu]", idx[0],
                         idx[1], idx[2], idx[3], where);
@@ -609,7 +636,7 @@ static int check_input(const verify_target *t, const prepared *pr, const verify_
         return 1;
     if (report) {
         print_header(out, t, vc);
-        if (k == 0) {
+        if (k == 0 && !pr->info->broadcast) {
             logical_index(&vc->p, where, idx);
             fprintf(out, "modified its input x at (n=%zu, h=%zu, w=%zu, c=%zu)\n", idx[0], idx[1],
                     idx[2], idx[3]);
@@ -660,6 +687,8 @@ static int run_prepared(const verify_target *t, prepared *pr, const verify_case 
         tensors.out[k] = po[k].y;
     }
     int aliased = vc->in_place ? pr->info->in_place_input : -1;
+    if (aliased >= 0 && pr->in_len[aliased] != pr->out_len[0])
+        return -1; /* a stretched input (bcast) has no in-place form: nothing to run */
     if (aliased >= 0) {
         memcpy(po[0].y, pr->in_pristine[aliased], pr->out_len[0] * sizeof(float));
         tensors.in[aliased] = po[0].y;
@@ -774,7 +803,8 @@ static void run_targets(runner *r, prepared *pr, const run_plan *plan)
         }
 }
 
-static void make_plan(const verify_options *o, const chanmul_problem *p, int large, run_plan *plan)
+static void make_plan(const verify_options *o, const chanmul_problem *p, int large, int in_place_possible,
+                      run_plan *plan)
 {
     if (o->threads >= 0) {
         plan->thread_set[0] = o->threads;
@@ -799,7 +829,7 @@ static void make_plan(const verify_options *o, const chanmul_problem *p, int lar
     if (o->in_place >= 0) {
         plan->in_place_set[0] = o->in_place;
         plan->in_place_count = 1;
-    } else if (large) {
+    } else if (large || !in_place_possible) {
         plan->in_place_set[0] = 0;
         plan->in_place_count = 1;
     } else {
@@ -814,8 +844,9 @@ static void run_shape(runner *r, const chanmul_problem *shape, int large,
                       const int *fixed_offsets)
 {
     const verify_options *o = r->o;
-    for (int layout = 0; layout < 2 && !r->error; layout++) {
-        if (o->layout >= 0 && o->layout != layout)
+    int layouts = chanmul_op_info_of(shape->op)->broadcast ? 1 : 2; /* bcast: row-major only */
+    for (int layout = 0; layout < layouts && !r->error; layout++) {
+        if (o->layout >= 0 && o->layout != layout && layouts == 2)
             continue;
         for (int d = 0; d < VERIFY_DATA_COUNT && !r->error; d++) {
             /* by default the op's data modes; the large shapes take one, random
@@ -850,7 +881,8 @@ static void run_shape(runner *r, const chanmul_problem *shape, int large,
                         verify_data_name(vc.data), vc.seed);
             }
             run_plan plan;
-            make_plan(o, &vc.p, large, &plan);
+            int aliasable = pr.info->in_place_input;
+            make_plan(o, &vc.p, large, aliasable >= 0 && pr.in_len[aliasable] == pr.out_len[0], &plan);
             plan.fixed_offset_y = off != NULL;
             run_targets(r, &pr, &plan);
             prepared_free(&pr);
@@ -858,10 +890,55 @@ static void run_shape(runner *r, const chanmul_problem *shape, int large,
     }
 }
 
+/* bcast's matrix (bcast_cases.c): shape pairs, the misalignment sweep, the
+ * random pairs and the large results. */
+static void run_bcast_matrix(runner *r, chanmul_op op)
+{
+    const verify_options *o = r->o;
+    size_t count;
+    chanmul_problem *matrix = verify_bcast_matrix(&count);
+    if (!matrix) {
+        r->error = CHANMUL_ENOMEM;
+        return;
+    }
+    for (size_t i = 0; i < count && !r->error; i++)
+        run_shape(r, &matrix[i], 0, NULL);
+    free(matrix);
+    chanmul_problem aligned[VERIFY_BCAST_ALIGNMENT];
+    verify_bcast_alignment(aligned);
+    for (int a = 0; a < VERIFY_BCAST_ALIGNMENT && !r->error; a++)
+        for (int which = 0; which < 3; which++)
+            for (int k = 1; k < MAX_OFFSET && !r->error; k++) {
+                int offsets[3] = {0, 0, 0};
+                offsets[which] = k;
+                run_shape(r, &aligned[a], 0, offsets);
+            }
+    uint64_t rng = o->shape_seed + (uint64_t)op;
+    unsigned long long saved_base = r->seed_base;
+    r->seed_base = o->shape_seed << 16;
+    for (int k = 0; k < o->random_shapes && !r->error; k++) {
+        chanmul_problem p = verify_bcast_random(&rng, (size_t)1 << 17);
+        r->only_data = k % verify_data_modes_of(op);
+        run_shape(r, &p, 0, NULL);
+    }
+    r->only_data = -1;
+    r->seed_base = saved_base;
+    if (o->include_large) {
+        chanmul_problem big[VERIFY_BCAST_LARGE];
+        verify_bcast_large(big);
+        for (int i = 0; i < VERIFY_BCAST_LARGE && !r->error; i++)
+            run_shape(r, &big[i], 1, NULL);
+    }
+}
+
 /* Every case of the matrix for one op, from its case list (cases.c). */
 static void run_op_matrix(runner *r, chanmul_op op)
 {
     const verify_options *o = r->o;
+    if (chanmul_op_info_of(op)->broadcast) {
+        run_bcast_matrix(r, op);
+        return;
+    }
     const verify_case_list *cl = verify_cases_of(op);
     for (size_t b = 0; b < cl->batch_count; b++)
         for (size_t sp = 0; sp < cl->plane_count; sp++)
@@ -917,6 +994,13 @@ int verify_run(const verify_options *o, verify_counts *per_target, verify_counts
             static const int zero_offsets[3] = {0, 0, 0};
             chanmul_problem p = o->shape;
             p.op = (chanmul_op)op;
+            if (op == CHANMUL_OP_BCAST && o->shape.op != CHANMUL_OP_BCAST) {
+                /* --op all at one NxHxWxC: bcast multiplies it by its last axis */
+                chanmul_shape b;
+                bcast_default_b(&o->shape.a, &b);
+                if (chanmul_bcast_problem(&p, &o->shape.a, &b, NULL, 0) != 0)
+                    continue;
+            }
             run_shape(&r, &p, 0, o->have_offsets ? NULL : zero_offsets);
         } else {
             run_op_matrix(&r, (chanmul_op)op);

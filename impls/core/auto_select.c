@@ -287,17 +287,12 @@ typedef struct decision {
     chanmul_tunables tun;
 } decision;
 
-static int same_problem(const chanmul_problem *a, const chanmul_problem *b)
-{
-    return a->op == b->op && a->layout == b->layout && a->n == b->n && a->h == b->h && a->w == b->w &&
-           a->c == b->c;
-}
 
 int chanmul_auto_exec(const chanmul_desc *d, const chanmul_tensors *t, int threads)
 {
     static _Thread_local decision last;
     static _Thread_local int have_last;
-    if (!have_last || last.threads != threads || !same_problem(&last.p, &d->p)) {
+    if (!have_last || last.threads != threads || !chanmul_problem_equal(&last.p, &d->p)) {
         chanmul_choice c;
         int err = chanmul_auto_choose(&d->p, threads, &c);
         if (err)

@@ -30,7 +30,7 @@ void chanmul_shape_on_axes(const chanmul_problem *p, unsigned axes, chanmul_shap
 
 /* The op enum by its lower-case name (scale -> CHANMUL_OP_SCALE), for token pasting. */
 enum {
-#define CHANMUL_OP(name, ENUM, formula, in, out, names, axes, in_place, rounding)             \
+#define CHANMUL_OP(name, ENUM, formula, in, out, names, axes, in_place, rounding, bcast)           \
     CHANMUL_OP_ID_##name = CHANMUL_OP_##ENUM,
 #include "ops.inc"
 #undef CHANMUL_OP
@@ -237,6 +237,48 @@ int chanmul_run_ranges(const chanmul_range_kernels *k, const chanmul_problem *p,
 int chanmul_run_pairs(const chanmul_range_kernels *k, const float *x, const float *z, float *y,
                       size_t total, int threads, int allow_nontemporal,
                       const chanmul_tunables *tun);
+
+/* ---- bcast (broadcast.c, bcast.c) ---- */
+
+/* y's shape of a bcast problem, after checking that p's a and b broadcast,
+ * that no operand's size overflows and that n, h, w, c are y's fold: 0,
+ * CHANMUL_ESHAPE or CHANMUL_EOVERFLOW. */
+int chanmul_bcast_shapes_of(const chanmul_problem *p, chanmul_shape *y);
+
+/* Which operands have an axis of the plan whole (the other is stretched). */
+enum { CHANMUL_BCAST_A = 1, CHANMUL_BCAST_B = 2 };
+
+/* The walk of a bcast: y's axes of size 1 dropped, neighbours of the same
+ * kind merged (so (32,28,28,64) x (64) is 25088 x 64 with b stretched along
+ * the first), each operand's stride in elements, 0 where it is stretched. */
+typedef struct chanmul_bcast_plan {
+    int rank; /* >= 1 */
+    size_t dims[CHANMUL_MAX_RANK];
+    unsigned kinds[CHANMUL_MAX_RANK]; /* CHANMUL_BCAST_A | CHANMUL_BCAST_B bits */
+    size_t stride_a[CHANMUL_MAX_RANK], stride_b[CHANMUL_MAX_RANK];
+    size_t total;
+} chanmul_bcast_plan;
+
+void chanmul_bcast_plan_of(const chanmul_desc *d, chanmul_bcast_plan *pl);
+/* The rows of a plan are its last axis; row r's operand offsets and its index
+ * over the other axes (an odometer that chanmul_bcast_row_next advances). */
+void chanmul_bcast_row_start(const chanmul_bcast_plan *pl, size_t row, size_t *off_a, size_t *off_b,
+                             size_t idx[CHANMUL_MAX_RANK]);
+void chanmul_bcast_row_next(const chanmul_bcast_plan *pl, size_t *off_a, size_t *off_b,
+                            size_t idx[CHANMUL_MAX_RANK]);
+
+/* bcast's strategies (bcast.c): naive's flat loop (each element's index
+ * unravelled by division), map over y's first axis, omp_tiled over rows, and
+ * the ranges of simd (one thread) and stream (threads, under tun): a broadcast
+ * that is one of the family's forms runs that form's range kernels. */
+int chanmul_bcast_naive_loop(const chanmul_desc *d, const chanmul_tensors *t);
+int chanmul_bcast_map_rows(const chanmul_desc *d, const chanmul_tensors *t, int threads);
+int chanmul_bcast_omp_rows(const chanmul_desc *d, const chanmul_tensors *t, int threads);
+int chanmul_bcast_ranges(const chanmul_desc *d, const chanmul_tensors *t, int threads,
+                         int allow_nontemporal, const chanmul_tunables *tun);
+
+/* Two problems are the same problem (bcast: the same shapes too). */
+int chanmul_problem_equal(const chanmul_problem *a, const chanmul_problem *b);
 
 /* peers' availability */
 /* Defined by the peer's source, or by the stub impls/peers.cmake generates when

@@ -88,5 +88,7 @@ int chanmul_stream_tuned(const chanmul_desc *d, const chanmul_tensors *t, int th
     if (d->p.op == CHANMUL_OP_SCALE_GRAD) /* the sums' fixed order sets their own thread rule */
         return chanmul_grad_sums(&d->p, t->in[0], t->in[1], t->in[2], t->out[0], t->out[1],
                                  t->out[2], threads, CHANMUL_GRAD_SIMD);
+    if (d->p.op == CHANMUL_OP_BCAST) /* the plan of the broadcast, its forms the family's */
+        return chanmul_bcast_ranges(d, t, threads, CHANMUL_NT_BY_SIZE, tun);
     return chanmul_factor_ranges(d, t, threads, CHANMUL_NT_BY_SIZE, tun);
 }

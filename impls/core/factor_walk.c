@@ -44,6 +44,7 @@ void chanmul_factor_walk_of(const chanmul_problem *p, chanmul_factor_walk *w)
         *w = (chanmul_factor_walk){0, 0, 0, sample, sample, sample, w->total};
         break;
     case CHANMUL_OP_SCALE_GRAD: /* not a one-factor op: its sums have walks of their own */
+    case CHANMUL_OP_BCAST:      /* general shapes: its plan (broadcast.c) */
     case CHANMUL_OP_COUNT:
         break;
     }

@@ -5,9 +5,9 @@
 #include <string.h>
 
 static const chanmul_op_info op_table[CHANMUL_OP_COUNT] = {
-#define CHANMUL_OP(name_, ENUM, formula_, in, out, names, axes, in_place, rounding_)          \
+#define CHANMUL_OP(name_, ENUM, formula_, in, out, names, axes, in_place, rounding_, bcast_)  \
     [CHANMUL_OP_##ENUM] = {CHANMUL_OP_##ENUM, #name_, formula_, in, out, CHANMUL_UNPAREN names, \
-                           CHANMUL_UNPAREN axes, in_place, rounding_},
+                           CHANMUL_UNPAREN axes, in_place, rounding_, bcast_},
 #include "ops.inc"
 #undef CHANMUL_OP
 };
@@ -88,6 +88,20 @@ int chanmul_desc_init(chanmul_desc *d, const chanmul_problem *p)
     if (!info)
         return CHANMUL_EOP;
     int err = 0;
+    if (info->broadcast) { /* the operands are the problem's own shapes */
+        chanmul_shape y;
+        if ((err = chanmul_bcast_shapes_of(p, &y)) != 0)
+            return err;
+        d->p = *p;
+        d->inputs = 2;
+        d->outputs = 1;
+        d->in[0] = p->a;
+        d->in[1] = p->b;
+        d->in[2].rank = 0;
+        d->out[0] = y;
+        d->out[1].rank = d->out[2].rank = 0;
+        return 0;
+    }
     size_t total = chanmul_problem_elements(p, &err);
     if (err)
         return err;

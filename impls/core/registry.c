@@ -152,6 +152,15 @@ static int check_shapes(const chanmul_desc *d, const chanmul_op_info *info)
 {
     if (d->inputs != info->inputs || d->outputs != info->outputs)
         return CHANMUL_ESHAPE;
+    if (info->broadcast) { /* a, b and their broadcast */
+        chanmul_shape y;
+        int err = chanmul_bcast_shapes_of(&d->p, &y);
+        if (err)
+            return err;
+        return same_shape(&d->in[0], &d->p.a) && same_shape(&d->in[1], &d->p.b) && same_shape(&d->out[0], &y)
+                   ? 0
+                   : CHANMUL_ESHAPE;
+    }
     for (int k = 0; k < info->inputs + info->outputs; k++) {
         chanmul_shape want;
         chanmul_shape_on_axes(&d->p, info->operand_axes[k], &want);
@@ -203,11 +212,12 @@ int chanmul_check_desc(const chanmul_desc *d, const chanmul_tensors *t, int thre
      * otherwise no output shares a byte with any input or other output. */
     for (int o = 0; o < d->outputs; o++) {
         for (int k = 0; k < d->inputs; k++) {
-            int may_alias = o == 0 && k == info->in_place_input;
-            if (may_alias && (const void *)t->in[k] == (const void *)t->out[o])
+            /* (bcast: only an input of the output's own shape, never a stretched one) */
+            int aliasable = o == 0 && k == info->in_place_input;
+            if (aliasable && in_bytes[k] == out_bytes[o] && (const void *)t->in[k] == (const void *)t->out[o])
                 continue;
             if (regions_overlap(t->in[k], in_bytes[k], t->out[o], out_bytes[o]))
-                return may_alias ? CHANMUL_EOVERLAP_XY : CHANMUL_EOVERLAP_SY;
+                return aliasable ? CHANMUL_EOVERLAP_XY : CHANMUL_EOVERLAP_SY;
         }
         for (int q = 0; q < o; q++)
             if (regions_overlap(t->out[q], out_bytes[q], t->out[o], out_bytes[o]))
@@ -259,16 +269,11 @@ typedef struct short_form_cache {
     int valid, busy;
     chanmul_problem p; /* what d was built from */
     chanmul_desc d;
-    size_t x_bytes, s_bytes; /* of x (and y) and of the factor */
+    size_t x_bytes, s_bytes, y_bytes; /* of x, the factor and y (bcast: y may be larger than x) */
 } short_form_cache;
 
 static _Thread_local short_form_cache cache;
 
-static int same_problem(const chanmul_problem *a, const chanmul_problem *b)
-{
-    return a->op == b->op && a->layout == b->layout && a->n == b->n && a->h == b->h && a->w == b->w &&
-           a->c == b->c;
-}
 
 /* The checks, in the order chanmul_check always made them: the problem, the
  * thread count, the sizes, the pointers, the overlaps. *entry receives the
@@ -279,7 +284,7 @@ static int short_form(const chanmul_problem *p, const float *x, const float *s, 
     if (!p)
         return CHANMUL_EPROBLEM;
     short_form_cache *e = cache.busy ? local : &cache;
-    if (!e->valid || !same_problem(&e->p, p)) {
+    if (!e->valid || !chanmul_problem_equal(&e->p, p)) {
         e->valid = 0;
         if (p->layout != CHANMUL_NHWC && p->layout != CHANMUL_NCHW)
             return CHANMUL_ELAYOUT;
@@ -296,6 +301,7 @@ static int short_form(const chanmul_problem *p, const float *x, const float *s, 
         e->p = *p;
         e->x_bytes = shape_count(&e->d.in[0]) * sizeof(float);
         e->s_bytes = shape_count(&e->d.in[1]) * sizeof(float);
+        e->y_bytes = shape_count(&e->d.out[0]) * sizeof(float);
         e->valid = 1;
     }
     if (threads < 0)
@@ -305,9 +311,9 @@ static int short_form(const chanmul_problem *p, const float *x, const float *s, 
         return CHANMUL_OK;
     if (!x || !s || !y)
         return CHANMUL_ENULL;
-    if (x != y && regions_overlap(x, e->x_bytes, y, e->x_bytes))
+    if ((x != y || e->x_bytes != e->y_bytes) && regions_overlap(x, e->x_bytes, y, e->y_bytes))
         return CHANMUL_EOVERLAP_XY;
-    if (regions_overlap(s, e->s_bytes, y, e->x_bytes))
+    if (regions_overlap(s, e->s_bytes, y, e->y_bytes))
         return CHANMUL_EOVERLAP_SY;
     return CHANMUL_OK;
 }
