@@ -454,9 +454,12 @@ static int baselines_planned(const bench_engine *e, size_t gi)
 {
     const bench_group *g = &e->groups[gi];
     for (size_t k = 0; k < gi; k++) {
+        /* by the problem string the baselines are named with (bcast's two
+         * shapes, not the fold that other problems share) */
         const chanmul_problem *a = &e->groups[k].d.p, *b = &g->d.p;
-        if (e->groups[k].threads == g->threads && a->layout == b->layout && a->n == b->n &&
-            a->h == b->h && a->w == b->w && a->c == b->c)
+        char sa[400], sb[400];
+        if (e->groups[k].threads == g->threads && a->layout == b->layout &&
+            strcmp(shape_format(a, sa, sizeof sa), shape_format(b, sb, sizeof sb)) == 0)
             return 1;
     }
     return 0;

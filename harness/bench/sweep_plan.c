@@ -1,6 +1,7 @@
 #include "sweep_plan.h"
 
 #include "bench_engine.h"
+#include "shape.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,12 @@ static const chanmul_problem extra_shapes[] = {{0, 0, 16, 7, 7, 64}, {0, 0, 8, 1
  * attention maps (each profile): an early stage, a middle one, a late one. */
 static const chanmul_problem other_form_shapes[] = {
     {0, 0, 8, 14, 14, 64}, {0, 0, 1, 56, 56, 256}, {0, 0, 32, 7, 7, 512}};
+/* bcast's pairs (each profile): the channel scale written as a broadcast (the
+ * bytes of other_form_shapes[0], so the two compare), a per-sample scale and a
+ * gate with the stretched operand first, and (N,1,W,C) x (1,H,1,C), which is
+ * no form of the family. */
+static const char *const bcast_pairs[] = {"8x14x14x64,64", "32x1x1x512,32x7x7x512", "8x14x14x1,8x14x14x64",
+                                          "8x1x14x64,1x14x1x64"};
 /* Channel counts of the shapes far larger than the LLC: a vector-friendly one, an odd small one. */
 static const size_t big_channels[] = {64, 3};
 
@@ -43,7 +50,7 @@ const sweep_profile *sweep_profile_default(void)
 chanmul_problem *sweep_shapes(const sweep_profile *prof, int only_op, int include_large, size_t *count)
 {
     size_t cap = prof->batch_count * prof->channel_count + COUNT_OF(extra_shapes) +
-                 CHANMUL_OP_COUNT * COUNT_OF(other_form_shapes) + COUNT_OF(big_channels);
+                 CHANMUL_OP_COUNT * COUNT_OF(other_form_shapes) + COUNT_OF(bcast_pairs) + COUNT_OF(big_channels);
     chanmul_problem *shapes = calloc(cap, sizeof *shapes);
     size_t n = 0;
     if (!shapes)
@@ -58,6 +65,13 @@ chanmul_problem *sweep_shapes(const sweep_profile *prof, int only_op, int includ
     for (int op = 0; op < CHANMUL_OP_COUNT; op++) {
         if (op == CHANMUL_OP_SCALE || (only_op >= 0 && only_op != op))
             continue;
+        if (chanmul_op_info_of((chanmul_op)op)->broadcast) {
+            char err[256];
+            for (size_t e = 0; e < COUNT_OF(bcast_pairs); e++)
+                if (problem_shape_parse(bcast_pairs[e], &shapes[n], err, sizeof err) == 0)
+                    n++;
+            continue;
+        }
         for (size_t e = 0; e < COUNT_OF(other_form_shapes); e++) {
             shapes[n] = other_form_shapes[e];
             shapes[n++].op = (chanmul_op)op;

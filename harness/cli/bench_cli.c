@@ -299,8 +299,8 @@ static int sweep_command(command_state *cs, int argc, char **argv)
             prof->name, shape_count, min_threads, max_threads);
     double t_verify = monotonic_seconds();
     for (size_t k = 0; k < shape_count; k++)
-        for (int layout = 0; layout < 2; layout++)
-            for (int t = min_threads; t <= max_threads; t++) {
+        for (int layout = 0; layout < (chanmul_op_info_of(shapes[k].op)->broadcast ? 1 : 2); layout++)
+            for (int t = min_threads; t <= max_threads; t++) { /* (bcast: row-major, one layout) */
                 chanmul_problem p = shapes[k];
                 p.layout = (chanmul_layout)layout;
                 if (bench_engine_plan(cs->engine, &p, t) != 0) {

@@ -55,6 +55,11 @@ int cmd_tune(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
+    if (op >= 0 && chanmul_op_info_of((chanmul_op)op)->broadcast) {
+        fprintf(stderr, "chanmul tune: op %s is not tuned (its problems are pairs of shapes, not points of "
+                "the grid): auto runs stream for it by its heuristic\n", chanmul_op_name((chanmul_op)op));
+        return EXIT_USAGE;
+    }
     const tune_profile *profile = tune_profile_find(profile_name);
     if (!profile) {
         fprintf(stderr, "chanmul tune: unknown profile '%s' (expected %s)\n", profile_name,

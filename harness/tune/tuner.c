@@ -468,6 +468,10 @@ static size_t grid_points(const tune_options *o, int max_threads, grid_point *ou
     for (int op = 0; op < CHANMUL_OP_COUNT; op++) {
         if (o->op >= 0 && op != o->op)
             continue;
+        /* bcast's problems are pairs of shapes, not points of this grid: auto
+         * runs stream for them by its heuristic (not tuned yet) */
+        if (chanmul_op_info_of((chanmul_op)op)->broadcast)
+            continue;
         int coarse = op == CHANMUL_OP_MUL || op == CHANMUL_OP_AFFINE || op == CHANMUL_OP_SCALE_GRAD;
         const size_t *channels = coarse ? prof->form_channels : prof->channels;
         size_t channel_count = coarse ? prof->form_channel_count : prof->channel_count;

@@ -23,8 +23,10 @@
 static void row_mul(const chanmul_range_kernels *k, const float *a, size_t sa, const float *b, size_t sb,
                     float *y, size_t len)
 {
-    if (k && sa && sb && len > CHANMUL_PATTERN_SLACK) {
-        /* b as a pattern as long as the row: never wraps, never read past its end */
+    if (k && sa && sb && (len >= CHANMUL_PATTERN_SLACK || CHANMUL_PATTERN_SLACK % len != 0)) {
+        /* b as a pattern as long as the row: never wraps, never read past its
+         * end (a period that divides 64, shorter than 64, is read as 64
+         * floats from its start: the pattern kernels' slack, which b has not) */
         chanmul_pattern whole = {(float *)b, len, NULL};
         k->pattern(a, y, &whole, 0, len, 0);
     } else if (k && !sb) {
@@ -43,6 +45,12 @@ typedef struct rows_job {
     const float *a, *b;
     float *y;
     size_t rows, len; /* rows of len elements */
+    /* blocks (set by use_blocks): the plan's last two axes as one channel
+     * scale per block, the range kernels' pattern or plane walk; else rows */
+    int blocks;
+    chanmul_bcast_plan outer; /* the plan without its last axis: its rows are the blocks */
+    chanmul_problem block;    /* one block as a channel scale */
+    int whole_is_a;           /* the data tensor of the block is a (else b) */
 } rows_job;
 
 /* Rows [first, last) of the plan, the odometer started once. */
@@ -60,13 +68,68 @@ static void run_rows(const rows_job *j, size_t first, size_t last)
     }
 }
 
+/* Blocks [first, last): the last two axes, a channel scale each. */
+static void run_blocks(const rows_job *j, size_t first, size_t last)
+{
+    size_t off_a, off_b, idx[CHANMUL_MAX_RANK], elements = j->block.h * j->block.w * j->block.c;
+    if (first >= last)
+        return;
+    chanmul_bcast_row_start(&j->outer, first, &off_a, &off_b, idx);
+    for (size_t r = first; r < last; r++) {
+        const float *whole = j->whole_is_a ? j->a + off_a : j->b + off_b;
+        const float *factor = j->whole_is_a ? j->b + off_b : j->a + off_a;
+        chanmul_run_ranges(j->k, &j->block, whole, factor, j->y + r * elements, 1, CHANMUL_NT_NEVER, NULL);
+        chanmul_bcast_row_next(&j->outer, &off_a, &off_b, idx);
+    }
+}
+
 static void rows_share(void *arg, int index, int count)
 {
     const rows_job *j = arg;
     size_t first, last;
+    if (j->blocks) {
+        chanmul_split_range(j->outer.total / j->outer.dims[j->outer.rank - 1], 1, count, index, &first, &last);
+        run_blocks(j, first, last);
+        return;
+    }
     chanmul_split_range(j->rows, 1, count, index, &first, &last);
     run_rows(j, first, last);
 }
+
+/*
+ * Short rows cost a call each: where the plan's last two axes have one
+ * operand whole (a channel scale inside each block: (N,1,W,C) x (1,H,1,C)
+ * ends in W x C against C), and the rows are short, each block runs as one
+ * channel scale instead. Sets j->blocks.
+ */
+#define BCAST_BLOCK_BELOW_ROW 1024
+static void use_blocks(rows_job *j)
+{
+    const chanmul_bcast_plan *pl = j->pl;
+    j->blocks = 0;
+    if (pl->rank < 3 || j->len >= BCAST_BLOCK_BELOW_ROW)
+        return;
+    unsigned inner = pl->kinds[pl->rank - 1], next = pl->kinds[pl->rank - 2], common = inner & next;
+    if (common != CHANMUL_BCAST_A && common != CHANMUL_BCAST_B)
+        return;
+    j->whole_is_a = common == CHANMUL_BCAST_A;
+    size_t d_next = pl->dims[pl->rank - 2], d_inner = pl->dims[pl->rank - 1];
+    chanmul_problem q = {CHANMUL_OP_SCALE, CHANMUL_NHWC, 1, 1, 1, 1};
+    if (inner == (CHANMUL_BCAST_A | CHANMUL_BCAST_B)) { /* [stretched, both]: the factor is a row */
+        q.w = d_next;
+        q.c = d_inner;
+    } else { /* [both, stretched]: one factor per row, NCHW's planes */
+        q.layout = CHANMUL_NCHW;
+        q.c = d_next;
+        q.w = d_inner;
+    }
+    j->block = q;
+    j->outer = *pl;
+    j->outer.rank = pl->rank - 1;
+    j->outer.total = pl->total / d_inner;
+    j->blocks = 1;
+}
+
 
 static void rows_job_of(rows_job *j, const chanmul_range_kernels *k, const chanmul_bcast_plan *pl,
                         const chanmul_tensors *t)
@@ -78,6 +141,7 @@ static void rows_job_of(rows_job *j, const chanmul_range_kernels *k, const chanm
     j->y = t->out[0];
     j->len = pl->dims[pl->rank - 1];
     j->rows = pl->total / j->len;
+    j->blocks = 0;
 }
 
 int chanmul_bcast_naive_loop(const chanmul_desc *d, const chanmul_tensors *t)
@@ -209,11 +273,13 @@ int chanmul_bcast_ranges(const chanmul_desc *d, const chanmul_tensors *t, int th
     }
     rows_job j;
     rows_job_of(&j, chanmul_range_kernels_for_cpu(), &pl, t);
+    use_blocks(&j);
+    size_t units = j.blocks ? j.outer.total / j.outer.dims[j.outer.rank - 1] : j.rows;
     int nthreads = chanmul_useful_threads(pl.total, threads, tun);
-    if (nthreads > 1 && j.rows < (size_t)nthreads)
-        nthreads = (int)j.rows;
+    if (nthreads > 1 && units < (size_t)nthreads)
+        nthreads = (int)units;
     if (nthreads <= 1) {
-        run_rows(&j, 0, j.rows);
+        rows_share(&j, 0, 1);
     } else if (chanmul_team_run(nthreads, rows_share, &j) != 0) {
 #pragma omp parallel num_threads(nthreads)
         /* the team may be smaller than asked: split by its size */
