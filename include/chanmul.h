@@ -182,8 +182,10 @@ int chanmul_broadcast_shapes(const chanmul_shape *a, const chanmul_shape *b, cha
 int chanmul_bcast_problem(chanmul_problem *p, const chanmul_shape *a, const chanmul_shape *b,
                           char *why, size_t len);
 
-/* Fills d from p: the operand counts and shapes from the op's facts. Returns 0,
- * CHANMUL_EPROBLEM (NULL), CHANMUL_EOP, CHANMUL_ELAYOUT or CHANMUL_EOVERFLOW. */
+/* Fills d from p: the operand counts and shapes from the op's facts (bcast:
+ * p's a and b, and their broadcast). Returns 0, CHANMUL_EPROBLEM (NULL),
+ * CHANMUL_EOP, CHANMUL_ELAYOUT, CHANMUL_EOVERFLOW, or CHANMUL_ESHAPE (bcast:
+ * a and b do not broadcast, or n, h, w, c are not their result's fold). */
 int chanmul_desc_init(chanmul_desc *d, const chanmul_problem *p);
 /* Elements of a shape (1 for rank 0), or 0 with *err = CHANMUL_EOVERFLOW when
  * the count or its size in bytes overflows size_t. */

@@ -136,7 +136,8 @@ static void bench_usage(FILE *out)
             "                     [--plugin FILE.so ...] [--benchmark_* ...]\n"
             "Times the implementations at one shape beside memcpy and STREAM scale of the same bytes.\n"
             "Benchmark names: <op>/<layout>/<impl>/<N>x<H>x<W>x<C>/threads:<T>.\n"
-            "--shape2: the second operand's shape, checked against the op's (mul: equal to --shape).\n",
+            "--shape2: the second operand's shape, checked against the op's (mul: equal to --shape;\n"
+            "bcast: b, any rank, broadcast with --shape by NumPy's rules; default: --shape's last axis).\n",
             cli_op_names(ops, sizeof ops));
 }
 

@@ -57,15 +57,19 @@ int cmd_list(int argc, char **argv)
     for (int op = 0; op < CHANMUL_OP_COUNT; op++) {
         const chanmul_op_info *info = chanmul_op_info_of((chanmul_op)op);
         printf("%-10s %-38s", info->name, info->formula);
-        for (int k = 0; k < info->inputs + info->outputs; k++) {
+        if (info->broadcast) /* general shapes: no axes of the data tensor */
+            printf(" %s (rank 0..%d), %s (rank 0..%d) -> %s (their broadcast), row-major; --shape A --shape2 B",
+                   info->operand_names[0], CHANMUL_MAX_RANK, info->operand_names[1], CHANMUL_MAX_RANK,
+                   info->operand_names[2]);
+        for (int k = 0; k < info->inputs + info->outputs && !info->broadcast; k++) {
             char nhwc[32], nchw[32];
             printf("%s%s%s %s | %s", k == 0 ? " " : k == info->inputs ? " -> " : ", ",
                    info->operand_names[k], "", cli_axes_text(info->operand_axes[k], CHANMUL_NHWC, nhwc, sizeof nhwc),
                    cli_axes_text(info->operand_axes[k], CHANMUL_NCHW, nchw, sizeof nchw));
         }
         if (info->in_place_input >= 0)
-            printf("; in place: %s == %s", info->operand_names[info->inputs],
-                   info->operand_names[info->in_place_input]);
+            printf("; in place: %s == %s%s", info->operand_names[info->inputs],
+                   info->operand_names[info->in_place_input], info->broadcast ? " (of y's shape)" : "");
         printf("\n");
     }
     printf("\nlayout: include/chanmul.h (the API); impls/core (registry, checks, op facts, platform, thread team,\n"

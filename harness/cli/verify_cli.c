@@ -24,7 +24,8 @@ static void verify_usage(FILE *out)
             "vector width, every misalignment, the magnitudes real models use (batch to 256, planes to\n"
             "224x224 and beyond 65536, channels to 8191), K random shapes (default %d, drawn from seed S,\n"
             "default %llu) and, unless --no-large, shapes larger than the last-level cache.\n"
-            "--shape2: the second operand's shape, checked against the op's (mul: equal to --shape).\n",
+            "--shape2: the second operand's shape, checked against the op's (mul: equal to --shape;\n"
+            "bcast: b, any rank, broadcast with --shape by NumPy's rules; default: --shape's last axis).\n",
             cli_op_names(ops, sizeof ops), VERIFY_RANDOM_SHAPES, VERIFY_SHAPE_SEED);
 }
 

@@ -383,7 +383,10 @@ static void throughput_tables(FILE *o, const rp_file *f, int level, int kernel_s
                         if (present)
                             cols[ncols++] = (int)s;
                     }
-                fputs("| Shape NxHxWxC | Working set |", o);
+                chanmul_op view_op;
+                int pairs = f->op && chanmul_op_parse(f->op, &view_op) == 0 &&
+                            chanmul_op_info_of(view_op)->broadcast; /* bcast's sites are pairs of shapes */
+                fputs(pairs ? "| Shapes A,B | Working set |" : "| Shape NxHxWxC | Working set |", o);
                 for (int c = 0; c < ncols; c++) {
                     fputc(' ', o);
                     md_cell(o, f->series[cols[c]].label);
@@ -452,6 +455,19 @@ static int has_kernel_points(const rp_file *f)
  * run at the speed of memcpy's 8). */
 static void form_facts(FILE *o, const chanmul_op_info *info)
 {
+    if (info->broadcast) {
+        fprintf(o, "Operands: `%s`, `%s` -> `%s`, general shapes of rank 0 to %d broadcast by NumPy's rules "
+                "(aligned from the last axis, a dimension of 1 stretched); shapes are written `A,B`. It moves "
+                "the bytes of every operand once: 12 per element of `%s` when one operand has the result's "
+                "shape and the other is small (about 0.67 x memcpy at memory speed; memcpy here copies the "
+                "result's bytes), down to 4 per element when both are stretched (an outer product, which "
+                "can pass memcpy). In place: `%s` may be `%s` when `%s` has the result's shape. Verified bit "
+                "for bit against the plain index arithmetic: each output element is one correctly rounded "
+                "product. `auto` is not tuned for it: its heuristic runs `stream`.\n\n",
+                info->operand_names[0], info->operand_names[1], info->operand_names[2], CHANMUL_MAX_RANK,
+                info->operand_names[2], info->operand_names[2], info->operand_names[0], info->operand_names[0]);
+        return;
+    }
     int full = 0;
     fputs("Operands: ", o);
     for (int k = 0; k < info->inputs + info->outputs; k++) {
