@@ -148,8 +148,10 @@ int cli_shape_option(int argc, char **argv, int *i, const char *cmd, chanmul_pro
     if (dims_parse(v, &p->a, err, sizeof err) != 0) {
         /* malformed at any rank: said in the family's words (NxHxWxC, N is
          * missing, ...), which bcast's shapes extend */
-        shape_parse(v, p, err, sizeof err);
-        fprintf(stderr, "%s: %s\n", cmd, err);
+        char family[512];
+        shape_parse(v, p, family, sizeof family);
+        /* (too many dimensions for any op: dims_parse's message says so) */
+        fprintf(stderr, "%s: %s\n", cmd, strstr(err, "more than") ? err : family);
         return -1;
     }
     if (p->a.rank == 4 && shape_parse(v, p, err, sizeof err) != 0) {

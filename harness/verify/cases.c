@@ -81,6 +81,7 @@ const verify_case_list *verify_cases_of(chanmul_op op)
     case CHANMUL_OP_GATE:
     case CHANMUL_OP_MUL: /* the product walks z as a slice of the sample's length */
     case CHANMUL_OP_AFFINE: /* s and b walk as the channel scale's s */
+    case CHANMUL_OP_BCAST:  /* (its shape pairs are bcast_cases.c's; never asked here) */
     case CHANMUL_OP_COUNT:
         break;
     }
