@@ -205,6 +205,7 @@ static void test_facts_table(void)
         const char *operands[CHANMUL_MAX_INPUTS + CHANMUL_MAX_OUTPUTS]; /* inputs, then outputs */
         int in_place_input;
         chanmul_rounding rounding;
+        int broadcast;
     } want[CHANMUL_OP_COUNT] = {
         {"scale", 2, 1, {"x", "s", "y"}, 0, CHANMUL_ROUND_ONE_PRODUCT},
         {"scale_nc", 2, 1, {"x", "s", "y"}, 0, CHANMUL_ROUND_ONE_PRODUCT},
@@ -212,6 +213,7 @@ static void test_facts_table(void)
         {"mul", 2, 1, {"x", "z", "y"}, 0, CHANMUL_ROUND_ONE_PRODUCT},
         {"affine", 3, 1, {"x", "s", "b", "y"}, 0, CHANMUL_ROUND_MULTIPLY_ADD},
         {"scale_grad", 3, 3, {"x", "s", "dy", "dx", "ds", "db"}, 2, CHANMUL_ROUND_REPRODUCIBLE_SUM},
+        {"bcast", 2, 1, {"a", "b", "y"}, 0, CHANMUL_ROUND_ONE_PRODUCT, 1},
     };
     for (int i = 0; i < CHANMUL_OP_COUNT; i++) {
         const chanmul_op_info *info = chanmul_op_info_of((chanmul_op)i);
@@ -274,6 +276,8 @@ static void test_facts_table(void)
               info->in_place_input, want[i].in_place_input);
         CHECK(info->rounding == want[i].rounding, "op %s: rounding %d, expected %d", iname,
               (int)info->rounding, (int)want[i].rounding);
+        CHECK(info->broadcast == want[i].broadcast, "op %s: broadcast %d, expected %d", iname,
+              info->broadcast, want[i].broadcast);
     }
     CHECK(chanmul_op_info_of(CHANMUL_OP_COUNT) == NULL, "chanmul_op_info_of(COUNT) is not NULL");
     CHECK(chanmul_op_info_of((chanmul_op)-1) == NULL, "chanmul_op_info_of(-1) is not NULL");
