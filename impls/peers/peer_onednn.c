@@ -10,12 +10,24 @@
  *   mul       z as {N,C,H,W}  (x's own dims: no broadcast)
  *   affine    s as {1,C,1,1}, and b added by a binary-add post-op ({1,C,1,1}):
  *             how a oneDNN user fuses a shift into the multiply
+ *   bcast     src0 = a and dst = y at y's shape, src1 = b padded with leading
+ *             1s to y's rank (binary wants one ndims for all three); a scalar
+ *             (rank 0) is {1}. Plain row-major memory descs built from dense
+ *             strides (dnnl_memory_desc_init_by_strides), no format tag.
  * src1 takes the same format tag as x: with its unit dims, nhwc and nchw both
  * give it the dense row-major strides of chanmul's s (N x C) and g (N x H x W).
  *
+ * bcast's limit: oneDNN 2.x's binary broadcasts src1 only (each of its dims
+ * src0's or 1) and src0 must have dst's dims, so a broadcast that stretches a
+ * (a 1, or a missing leading axis, where y's dimension is larger) returns
+ * CHANMUL_EOP, "not covered"; an a with fewer axes that stretches nothing
+ * ((5) against (1,5)) is padded like b and runs. a and b are not swapped to
+ * dodge the limit (nor a stretched a materialised): the peer runs the call as
+ * given. Any rank 0..8 fits (DNNL_MAX_NDIMS is 12).
+ *
  * Creating a primitive costs far more than running it, so the engine and
  * stream live for the process and a single-entry cache keeps the primitive and
- * its three memory objects for the last (op, layout, n, h, w, c, threads);
+ * its three memory objects for the last (problem, threads), bcast's shapes included;
  * memory objects get the call's pointers by dnnl_memory_set_data_handle.
  * benchdnn likewise times execution only. One mutex serialises calls: the
  * cached memory objects are shared state, and a single entry never grows.
@@ -33,9 +45,7 @@
 #include <pthread.h>
 
 typedef struct onednn_key {
-    chanmul_op op;
-    chanmul_layout layout;
-    size_t n, h, w, c;
+    chanmul_problem p; /* op, layout, n, h, w, c; bcast: its shapes a and b too */
     int threads;
 } onednn_key;
 
@@ -60,8 +70,7 @@ int chanmul_available_onednn(const char **why)
 
 static int key_equal(const onednn_key *a, const onednn_key *b)
 {
-    return a->op == b->op && a->layout == b->layout && a->n == b->n && a->h == b->h &&
-           a->w == b->w && a->c == b->c && a->threads == b->threads;
+    return chanmul_problem_equal(&a->p, &b->p) && a->threads == b->threads;
 }
 
 static void drop_entry(onednn_state *st)
@@ -91,9 +100,9 @@ static int open_engine(onednn_state *st)
  * 1 on every axis it is broadcast along. */
 static void factor_dims_of(const onednn_key *key, dnnl_dims_t dims)
 {
-    dnnl_dim_t n = (dnnl_dim_t)key->n, c = (dnnl_dim_t)key->c;
-    dnnl_dim_t h = (dnnl_dim_t)key->h, w = (dnnl_dim_t)key->w;
-    switch (key->op) {
+    dnnl_dim_t n = (dnnl_dim_t)key->p.n, c = (dnnl_dim_t)key->p.c;
+    dnnl_dim_t h = (dnnl_dim_t)key->p.h, w = (dnnl_dim_t)key->p.w;
+    switch (key->p.op) {
     case CHANMUL_OP_SCALE_NC:
         dims[0] = n, dims[1] = c, dims[2] = 1, dims[3] = 1;
         break;
@@ -103,29 +112,61 @@ static void factor_dims_of(const onednn_key *key, dnnl_dims_t dims)
     case CHANMUL_OP_MUL:
         dims[0] = n, dims[1] = c, dims[2] = h, dims[3] = w;
         break;
-    default: /* CHANMUL_OP_SCALE and CHANMUL_OP_AFFINE's s; the registry gives this peer no other op */ /* CHANMUL_OP_SCALE; the registry gives this peer no other op */
+    default: /* CHANMUL_OP_SCALE and CHANMUL_OP_AFFINE's s; bcast has memory_descs_of's own branch */
         dims[0] = 1, dims[1] = c, dims[2] = 1, dims[3] = 1;
         break;
     }
 }
 
+/* s padded with leading 1s to `rank` dims (binary wants both sources of one
+ * ndims; a scalar is {1}), dense row-major strides: chanmul's memory order. */
+static int row_major_md(dnnl_memory_desc_t *md, const chanmul_shape *s, int rank)
+{
+    dnnl_dims_t dims = {0}, strides = {0}; /* (zeroed: GCC cannot see that rank dims are set) */
+    dnnl_dim_t step = 1;
+    if (rank == 0)
+        rank = 1;
+    for (int i = rank - 1, lead = rank - s->rank; i >= 0; i--) {
+        dims[i] = i < lead ? 1 : (dnnl_dim_t)s->dims[i - lead];
+        strides[i] = step;
+        step *= dims[i];
+    }
+    return dnnl_memory_desc_init_by_strides(md, rank, dims, dnnl_f32, strides) == dnnl_success
+               ? 0
+               : CHANMUL_EPEER;
+}
+
+/* src0's (also dst's) and src1's memory descs for key. The family's ops: x's
+ * N,C,H,W dims in the layout's tag, the factor's in the same tag. bcast: a and
+ * b, row-major at y's rank (a has y's shape: chanmul_bcast_onednn checked). */
+static int memory_descs_of(const onednn_key *key, dnnl_memory_desc_t *x_md, dnnl_memory_desc_t *factor_md)
+{
+    const chanmul_problem *p = &key->p;
+    if (p->op == CHANMUL_OP_BCAST) {
+        int rank = p->a.rank > p->b.rank ? p->a.rank : p->b.rank;
+        return row_major_md(x_md, &p->a, rank) || row_major_md(factor_md, &p->b, rank) ? CHANMUL_EPEER : 0;
+    }
+    dnnl_format_tag_t tag = p->layout == CHANMUL_NHWC ? dnnl_nhwc : dnnl_nchw;
+    dnnl_dims_t x_dims = {(dnnl_dim_t)p->n, (dnnl_dim_t)p->c, (dnnl_dim_t)p->h, (dnnl_dim_t)p->w};
+    dnnl_dims_t factor_dims;
+    factor_dims_of(key, factor_dims);
+    if (dnnl_memory_desc_init_by_tag(x_md, 4, x_dims, dnnl_f32, tag) != dnnl_success ||
+        dnnl_memory_desc_init_by_tag(factor_md, 4, factor_dims, dnnl_f32, tag) != dnnl_success)
+        return CHANMUL_EPEER;
+    return 0;
+}
+
 /* Builds the primitive and memory objects for key; on failure the entry stays empty. */
 static int build_entry(onednn_state *st, const onednn_key *key)
 {
-    dnnl_format_tag_t tag = key->layout == CHANMUL_NHWC ? dnnl_nhwc : dnnl_nchw;
-    dnnl_dims_t x_dims = {(dnnl_dim_t)key->n, (dnnl_dim_t)key->c, (dnnl_dim_t)key->h,
-                          (dnnl_dim_t)key->w};
-    dnnl_dims_t factor_dims;
     dnnl_memory_desc_t x_md, factor_md;
     dnnl_binary_desc_t desc;
     dnnl_primitive_desc_t pd = NULL;
     dnnl_primitive_attr_t attr = NULL;
     dnnl_post_ops_t post_ops = NULL;
-    int err = CHANMUL_EPEER, affine = key->op == CHANMUL_OP_AFFINE;
+    int err = CHANMUL_EPEER, affine = key->p.op == CHANMUL_OP_AFFINE;
 
-    factor_dims_of(key, factor_dims);
-    if (dnnl_memory_desc_init_by_tag(&x_md, 4, x_dims, dnnl_f32, tag) != dnnl_success ||
-        dnnl_memory_desc_init_by_tag(&factor_md, 4, factor_dims, dnnl_f32, tag) != dnnl_success ||
+    if (memory_descs_of(key, &x_md, &factor_md) != 0 ||
         dnnl_binary_desc_init(&desc, dnnl_binary_mul, &x_md, &factor_md, &x_md) != dnnl_success)
         return CHANMUL_EPEER;
     if (affine) { /* y = (x * s) + b: b, shaped as s, through a binary-add post-op */
@@ -194,7 +235,7 @@ static int multiply_onednn(const chanmul_desc *d, const chanmul_tensors *t, int 
     const chanmul_problem *p = &d->p;
     const float *x = t->in[0], *factor = t->in[1], *shift = d->inputs > 2 ? t->in[2] : NULL;
     float *y = t->out[0];
-    onednn_key key = {p->op, p->layout, p->n, p->h, p->w, p->c, chanmul_resolve_threads(threads)};
+    onednn_key key = {*p, chanmul_resolve_threads(threads)};
     pthread_mutex_lock(&state_lock);
     int saved_threads = omp_get_max_threads();
     omp_set_num_threads(key.threads);
@@ -226,5 +267,17 @@ int chanmul_mul_onednn(const chanmul_desc *d, const chanmul_tensors *t, int thre
 
 int chanmul_affine_onednn(const chanmul_desc *d, const chanmul_tensors *t, int threads)
 {
+    return multiply_onednn(d, t, threads);
+}
+
+int chanmul_bcast_onednn(const chanmul_desc *d, const chanmul_tensors *t, int threads)
+{
+    /* oneDNN 2.x's binary broadcasts src1 only: src0 must have dst's dims. a
+     * is stretched exactly when it has fewer elements than y (the problem is
+     * not empty; each of a's dims aligned to y's is y's or 1), and then this
+     * peer does not cover the case. b is any broadcastable shape. */
+    int err;
+    if (chanmul_shape_elements(&d->in[0], &err) != chanmul_shape_elements(&d->out[0], &err))
+        return CHANMUL_EOP;
     return multiply_onednn(d, t, threads);
 }

@@ -7,9 +7,18 @@
  *   scale     {N,H,W,C} * {C}           {N,C,H,W} * {C,1,1}
  *   scale_nc  {N,H*W,C} * {N,1,C}       {N,C,H*W} * {N,C,1}
  *   gate      {N,H*W,C} * {N,H*W,1}     {N,C,H*W} * {N,1,H*W}
+ *   mul       {N*H*W*C} * {N*H*W*C}     (the same)
+ *   bcast     a * b, the descriptor's two shapes exactly as given (rank 0,
+ *             a scalar, is passed as rank 0, which the setup accepts)
  * H and W are one axis wherever the factor treats them alike (XNNPACK merges
  * such axes itself; folding them only keeps the shapes short). The output range is
  * (-inf, +inf), the widest XNNPACK accepts, so no finite value is clamped.
+ *
+ * bcast's limit: the setup takes at most XNN_MAX_TENSOR_DIMS dims per shape
+ * (6 in this version; rank 7 or 8 gets xnn_status_unsupported_parameter), so
+ * a shape of a higher rank returns CHANMUL_EOP, "not covered". Its axes are
+ * deliberately not merged to fit: the peer is called as a user calls XNNPACK,
+ * with the shapes they have. Either operand may be the stretched one.
  *
  * The operator is not bound to a shape (setup binds shape and pointers, and
  * must run on every call since the pointers change), so one operator lives
@@ -30,7 +39,8 @@
  *    zero and denormal products are flushed to zero of the same sign;
  *  - this version clamps every product with its min/max micro-kernel even
  *    for an infinite range, and max_ps(NaN, -inf) returns -inf, so a NaN
- *    product (NaN in x or s) comes out as -inf.
+ *    product (NaN in x or s) comes out as -inf;
+ *  - the two compose: inf times a denormal reads as inf * 0 = NaN, so -inf.
  * Neither can be switched off through XNNPACK's public API.
  */
 #include "chanmul_internal.h"
@@ -102,10 +112,10 @@ static int use_pool(xnnpack_state *st, int threads, pthreadpool_t *pool)
     return 0;
 }
 
-/* The NumPy shapes of x and the factor for one problem (at most 4 dims each). */
+/* The NumPy shapes of x and the factor for one problem (bcast: a and b). */
 typedef struct multiply_shapes {
     size_t x_rank, factor_rank;
-    size_t x[4], factor[4];
+    size_t x[XNN_MAX_TENSOR_DIMS], factor[XNN_MAX_TENSOR_DIMS];
 } multiply_shapes;
 
 static void set_shapes(multiply_shapes *m, size_t x_rank, const size_t *x, size_t factor_rank,
@@ -117,11 +127,15 @@ static void set_shapes(multiply_shapes *m, size_t x_rank, const size_t *x, size_
     memcpy(m->factor, factor, factor_rank * sizeof *factor);
 }
 
-static void multiply_shapes_of(const chanmul_problem *p, multiply_shapes *m)
+static void multiply_shapes_of(const chanmul_desc *d, multiply_shapes *m)
 {
+    const chanmul_problem *p = &d->p;
     const size_t n = p->n, h = p->h, w = p->w, c = p->c, plane = h * w;
     const int nhwc = p->layout == CHANMUL_NHWC;
     switch (p->op) {
+    case CHANMUL_OP_BCAST: /* the user's own shapes, as given (the caller checked their ranks) */
+        set_shapes(m, (size_t)d->in[0].rank, d->in[0].dims, (size_t)d->in[1].rank, d->in[1].dims);
+        break;
     case CHANMUL_OP_SCALE_NC:
         if (nhwc)
             set_shapes(m, 3, (size_t[]){n, plane, c}, 3, (size_t[]){n, 1, c});
@@ -146,7 +160,7 @@ static void multiply_shapes_of(const chanmul_problem *p, multiply_shapes *m)
     }
 }
 
-static int run_locked(xnnpack_state *st, const chanmul_problem *p, const float *x,
+static int run_locked(xnnpack_state *st, const chanmul_desc *d, const float *x,
                       const float *factor, float *y, int threads)
 {
     multiply_shapes shapes;
@@ -159,7 +173,7 @@ static int run_locked(xnnpack_state *st, const chanmul_problem *p, const float *
         return CHANMUL_EPEER;
     if ((err = use_pool(st, threads, &pool)))
         return err;
-    multiply_shapes_of(p, &shapes);
+    multiply_shapes_of(d, &shapes);
     if (xnn_setup_multiply_nd_f32(st->op, shapes.x_rank, shapes.x, shapes.factor_rank,
                                   shapes.factor, x, factor, y, pool) != xnn_status_success)
         return CHANMUL_EPEER;
@@ -174,7 +188,7 @@ static int multiply_xnnpack(const chanmul_desc *d, const chanmul_tensors *t, int
     const float *x = t->in[0], *factor = t->in[1];
     float *y = t->out[0];
     pthread_mutex_lock(&state_lock);
-    int err = run_locked(&state, &d->p, x, factor, y, chanmul_resolve_threads(threads));
+    int err = run_locked(&state, d, x, factor, y, chanmul_resolve_threads(threads));
     pthread_mutex_unlock(&state_lock);
     return err;
 }
@@ -196,5 +210,15 @@ int chanmul_gate_xnnpack(const chanmul_desc *d, const chanmul_tensors *t, int th
 
 int chanmul_mul_xnnpack(const chanmul_desc *d, const chanmul_tensors *t, int threads)
 {
+    return multiply_xnnpack(d, t, threads);
+}
+
+int chanmul_bcast_xnnpack(const chanmul_desc *d, const chanmul_tensors *t, int threads)
+{
+    /* XNNPACK's setup takes at most XNN_MAX_TENSOR_DIMS dims per shape. Axes
+     * are not merged here to fit: a user calls XNNPACK with the shapes they
+     * have, so a higher rank is a case this peer does not cover. */
+    if (d->in[0].rank > XNN_MAX_TENSOR_DIMS || d->in[1].rank > XNN_MAX_TENSOR_DIMS)
+        return CHANMUL_EOP;
     return multiply_xnnpack(d, t, threads);
 }
