@@ -205,6 +205,11 @@ static void fill_input(const verify_case *vc, uint64_t *rng, int k, const chanmu
                        const chanmul_shape *data_shape, float *v, size_t len)
 {
     int full = shape->rank == data_shape->rank; /* an operand of x's shape */
+    /* cancel's rows are (n, h, w) of the family's layouts: bcast's general
+     * shapes (whose fold may have C = 0 while a has elements) take ordinary
+     * values instead */
+    if (vc->data == VERIFY_DATA_CANCEL && chanmul_op_info_of(vc->p.op)->broadcast)
+        full = 0;
     if (vc->data == VERIFY_DATA_CANCEL && full) {
         fill_cancel(vc, k, v, len);
         return;
