@@ -173,7 +173,8 @@ int chanmul_op_parse(const char *name, chanmul_op *op);
  * with a message in why (when non-NULL) naming both shapes and the first
  * axis, counted from the left of the result, where they conflict:
  * "cannot broadcast shapes 8x4x6x1 and 7x1x5: at axis 1 of the result, 4
- * (axis 1 of 8x4x6x1) against 7 (axis 0 of 7x1x5)". */
+ * (axis 1 of 8x4x6x1) against 7 (axis 0 of 7x1x5); aligned from the last
+ * axis, ...". y may be a or b. */
 int chanmul_broadcast_shapes(const chanmul_shape *a, const chanmul_shape *b, chanmul_shape *y,
                              char *why, size_t len);
 /* Fills *p as the bcast problem y = a * b: op, layout, the shapes and the

@@ -110,9 +110,9 @@ int problem_shape_parse(const char *text, chanmul_problem *p, char *err, size_t 
         *p = q;
         return 0;
     }
-    const char *comma = text ? strchr(text, ',') : NULL;
+    const char *comma = strchr(text, ',');
     char first[256];
-    if (!comma || (size_t)(comma - text) >= sizeof first) {
+    if ((size_t)(comma - text) >= sizeof first) {
         snprintf(err, errlen, "malformed bcast shapes '%s': expected A,B (e.g. 8x1x6x1,7x1x5)", text ? text : "");
         return -1;
     }

@@ -37,6 +37,7 @@ int chanmul_broadcast_shapes(const chanmul_shape *a, const chanmul_shape *b, cha
         return CHANMUL_EPROBLEM;
     }
     int rank = a->rank > b->rank ? a->rank : b->rank;
+    chanmul_shape out; /* (written at the end: y may be a or b) */
     for (int i = 0; i < rank; i++) {
         size_t da = aligned_dim(a, rank, i), db = aligned_dim(b, rank, i);
         if (da != db && da != 1 && db != 1) {
@@ -52,9 +53,27 @@ int chanmul_broadcast_shapes(const chanmul_shape *a, const chanmul_shape *b, cha
             return CHANMUL_ESHAPE;
         }
         /* 0 against 1 is 0: an empty result, as in NumPy */
-        y->dims[i] = da == 1 ? db : da;
+        out.dims[i] = da == 1 ? db : da;
     }
-    y->rank = rank;
+    out.rank = rank;
+    *y = out;
+    return 0;
+}
+
+/* The broadcast of a and b into *y, and no operand's size overflowing. */
+static int broadcast_checked(const chanmul_shape *a, const chanmul_shape *b, chanmul_shape *y, char *why,
+                             size_t len)
+{
+    int err = chanmul_broadcast_shapes(a, b, y, why, len);
+    if (err)
+        return err;
+    const chanmul_shape *all[3] = {a, b, y};
+    for (int k = 0; k < 3; k++)
+        if (chanmul_shape_elements(all[k], &err), err) {
+            if (why && len)
+                snprintf(why, len, "the tensors of this broadcast are too large for size_t");
+            return err;
+        }
     return 0;
 }
 
@@ -75,21 +94,15 @@ int chanmul_bcast_problem(chanmul_problem *p, const chanmul_shape *a, const chan
     chanmul_shape y;
     if (!p)
         return CHANMUL_EPROBLEM;
-    int err = chanmul_broadcast_shapes(a, b, &y, why, len);
+    int err = broadcast_checked(a, b, &y, why, len);
     if (err)
         return err;
-    const chanmul_shape *all[3] = {a, b, &y};
-    for (int k = 0; k < 3; k++)
-        if (chanmul_shape_elements(all[k], &err), err) {
-            if (why && len)
-                snprintf(why, len, "the tensors of this broadcast are too large for size_t");
-            return err;
-        }
+    chanmul_shape sa = *a, sb = *b; /* (a and b may be p's own) */
     memset(p, 0, sizeof *p);
     p->op = CHANMUL_OP_BCAST;
     p->layout = CHANMUL_NHWC;
-    p->a = *a;
-    p->b = *b;
+    p->a = sa;
+    p->b = sb;
     size_t nhwc[4];
     fold_result(&y, nhwc);
     p->n = nhwc[0];
@@ -101,12 +114,9 @@ int chanmul_bcast_problem(chanmul_problem *p, const chanmul_shape *a, const chan
 
 int chanmul_bcast_shapes_of(const chanmul_problem *p, chanmul_shape *y)
 {
-    if (chanmul_broadcast_shapes(&p->a, &p->b, y, NULL, 0) != 0)
-        return CHANMUL_ESHAPE;
-    int err;
-    for (int k = 0; k < 3; k++)
-        if (chanmul_shape_elements(k == 0 ? &p->a : k == 1 ? &p->b : y, &err), err)
-            return err;
+    int err = broadcast_checked(&p->a, &p->b, y, NULL, 0);
+    if (err)
+        return err == CHANMUL_EOVERFLOW ? err : CHANMUL_ESHAPE;
     size_t nhwc[4];
     fold_result(y, nhwc);
     /* n, h, w, c must be y's fold: a problem that says two things is malformed */
