@@ -42,32 +42,48 @@ case "${1:-}" in
 main)
     install_missing
     build build
-    build/chanmul list
+    mkdir -p results plots
+    # The whole console output (the implementation list, verify's FAIL lines,
+    # Google Benchmark's tables) goes to this log; the terminal gets what a
+    # reader needs: the steps, the sweep's progress, and the verdicts.
+    log=results/main.log
+    : >"$log"
+    started=$(date +%s)
+    echo "main: the full console output goes to $log"
+    build/chanmul list >>"$log"
+    grep -E '^cpu ' "$log" | sed 's/^/main: /' || true
     # verify exits 1 when any implementation fails; a peer library's own
     # departures (see README.md) must not stop the sweep and the report, which
     # show every failure as FAIL. Anything else (usage error, crash) stops here.
+    echo "main: verify --op all (every op's whole matrix, every implementation) ..."
     verify_rc=0
-    build/chanmul verify --op all || verify_rc=$?
+    build/chanmul verify --op all >results/verify.log 2>&1 || verify_rc=$?
+    cat results/verify.log >>"$log"
+    # one line per implementation, with its departures when it fails
+    grep -E '^  [A-Za-z0-9_]+ +[a-z]+ +[0-9]+ passed|^    departures: |^verify: ' results/verify.log || true
     if [ "$verify_rc" -ne 0 ] && [ "$verify_rc" -ne 1 ]; then
-        echo "main: chanmul verify failed to run (exit $verify_rc)" >&2
+        echo "main: chanmul verify failed to run (exit $verify_rc); see results/verify.log" >&2
         exit "$verify_rc"
     fi
-    mkdir -p results plots
     # the selection file of this machine and build: auto in the sweep runs what
     # it says, and the report maps it (section 10)
-    build/chanmul tune --profile quick --quiet --out results/selection-quick.json
-    CHANMUL_TUNING=results/selection-quick.json build/chanmul sweep --profile quick --out results
+    echo "main: tune --profile quick ..."
+    build/chanmul tune --profile quick --quiet --out results/selection-quick.json >>"$log" 2>&1
+    echo "main: sweep --profile quick (progress below; Google Benchmark's tables in $log) ..."
+    CHANMUL_TUNING=results/selection-quick.json build/chanmul sweep --profile quick --out results >>"$log"
     ln -sfn sweep-quick.json results/latest.json # the report's default input
     # the committed baseline of this machine kind, when there is one: the report
     # then has a "Changes since the baseline" section (chanmul compare's verdicts)
     baseline=()
     [ -f results/baseline/sweep-quick.json ] && baseline=(--baseline results/baseline/sweep-quick.json)
     build/chanmul report results/sweep-quick.json --out report.md --plots plots "${baseline[@]}" \
-        --selection results/selection-quick.json
+        --selection results/selection-quick.json >>"$log" 2>&1
+    # the lines that matter: the report's summary (winners, verification, targets)
+    echo "main: done in $(( ($(date +%s) - started) / 60 )) min; the report is report.md (plots in plots/, results in results/)"
+    sed -n '/^## Summary/,/^### /p' report.md | grep -E '^- ' | sed 's/^- /main: /' || true
     if [ "$verify_rc" -ne 0 ]; then
-        echo "main: done; verification found failures (listed above and in report.md); see report.md"
-    else
-        echo "main: done; see report.md"
+        echo "main: not bit-exact on the whole matrix (timed on normal data, where they pass; see results/verify.log and the report's Verification section):"
+        grep -B1 -E '^    departures: ' results/verify.log | grep -vE '^--$' | sed 's/^ */main:   /' || true
     fi
     ;;
 test)

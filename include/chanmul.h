@@ -23,7 +23,7 @@
 extern "C" {
 #endif
 
-#define CHANMUL_VERSION "0.5.0" /* 0.5: bcast; chanmul_problem carries bcast's two general shapes (a, b): rebuild code that embeds one. 0.4: scale_grad; chanmul_impl.kernels[] has CHANMUL_OP_SLOTS entries */
+#define CHANMUL_VERSION "0.6.0" /* 0.6: prepared calls (chanmul_plan_*); verify data "normal". 0.5: bcast; chanmul_problem carries bcast's two general shapes (a, b): rebuild code that embeds one. 0.4: scale_grad; chanmul_impl.kernels[] has CHANMUL_OP_SLOTS entries */
 
 /* Error codes: 0 is success, every failure is a distinct negative value. */
 typedef enum chanmul_error {
@@ -376,6 +376,32 @@ const char *chanmul_selection_default_path(char *buf, size_t len);
 /* The selection file's state in this process, one line ("no file", "loaded
  * PATH: 212 entries", "refused PATH: model: file 17, this CPU 1", ...). */
 const char *chanmul_selection_status(void);
+
+/* ---- prepared calls: create once, run many ------------------------------------------ */
+
+/* A call prepared for one problem, implementation and thread count: the
+ * problem validated, the descriptor built, the implementation checked (covers
+ * the op, runs here) and, for `auto`, its choice made once (CHANMUL_VERBOSE=1
+ * logs it). A run checks only its pointers (NULL, overlaps), then calls the
+ * kernel. A plan is immutable: threads may share one; the implementation it
+ * names must stay loaded (a plugin) while it is used. */
+typedef struct chanmul_plan chanmul_plan;
+
+/* 0 and *plan (free it with chanmul_plan_free), or the chanmul_error that
+ * chanmul_exec would return for this problem before looking at pointers
+ * (and CHANMUL_ENOMEM); *plan is NULL then. */
+int chanmul_plan_create(const chanmul_impl *impl, const chanmul_problem *p, int threads,
+                        chanmul_plan **plan);
+/* Runs the plan on t: CHANMUL_ENULL / CHANMUL_EOVERLAP_* as chanmul_exec, else
+ * the kernel's result. */
+int chanmul_plan_exec(const chanmul_plan *plan, const chanmul_tensors *t);
+/* The short form, for the ops of two inputs and one output (scale, scale_nc,
+ * gate, mul, bcast: x or a, the factor, y); CHANMUL_EOP for the others. */
+int chanmul_plan_run(const chanmul_plan *plan, const float *x, const float *s, float *y);
+/* What runs (auto: the implementation it picked), and the plan's descriptor. */
+const chanmul_impl *chanmul_plan_impl(const chanmul_plan *plan);
+const chanmul_desc *chanmul_plan_desc(const chanmul_plan *plan);
+void chanmul_plan_free(chanmul_plan *plan); /* NULL is allowed */
 
 /*
  * Plugin ABI (see README.md, "Plugins"): a shared object exports

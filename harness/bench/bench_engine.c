@@ -37,7 +37,12 @@
 #include <unistd.h>
 
 
-typedef enum bench_what { BENCH_MEMCPY, BENCH_STREAM_SCALE, BENCH_KERNEL } bench_what;
+/* The seed of the normal data every benchmark times and verifies first. */
+#define BENCH_DATA_SEED 0xbe4c4da7aull
+
+/* The baselines (memcpy, STREAM's scale, a plain load/store copy loop at the
+ * kernels' ISA: the roof T1 is judged against with memcpy) and the kernels. */
+typedef enum bench_what { BENCH_MEMCPY, BENCH_STREAM_SCALE, BENCH_COPY_LOOP, BENCH_KERNEL } bench_what;
 
 typedef struct bench_group {
     chanmul_desc d; /* d.p: the problem */
@@ -61,6 +66,9 @@ typedef struct bench_item {
 struct bench_engine {
     bench_config cfg;
     char **verify_status; /* per target: NULL (pass) or the first failure, for the results context */
+    /* per target: its runs on full-range data (random, special) at the timed
+     * problems, and how they depart from the reference (departures:<impl>) */
+    verify_counts *full_range;
     bench_group *groups;
     size_t group_count, group_cap;
     bench_item *items;
@@ -71,6 +79,7 @@ struct bench_engine {
     size_t reps_started; /* repetitions begun, for progress */
     int repetitions;     /* per benchmark */
     double t0, last_progress;
+    int progress_done; /* the last progress line (all started) was printed */
 };
 
 /* ---- buffers ---------------------------------------------------------------------- */
@@ -151,8 +160,10 @@ static float *alloc_tensor(size_t count)
 }
 
 /* Makes g's buffers live; first touch by g->threads threads, chunked as the kernels
- * chunk. Values are ordinary normal floats (no denormals: they would time the
- * CPU's microcode assists, not memory). */
+ * chunk. Values are the verifier's normal data for BENCH_DATA_SEED, the data
+ * every timed implementation was verified on at this problem (verify_group):
+ * the range real tensors hold, no denormals (they would time the CPU's
+ * microcode assists, not memory) and no NaN. */
 static int group_acquire(bench_engine *e, bench_group *g)
 {
     g->last_use = ++e->uses;
@@ -178,13 +189,14 @@ static int group_acquire(bench_engine *e, bench_group *g)
         size_t begin, end;
         chanmul_split_range(total, 16, omp_get_num_threads(), omp_get_thread_num(), &begin, &end);
         for (size_t i = begin; i < end; i++) {
-            x[i] = 1.0f + (float)(i % 7) * 0.125f;
+            /* (x's buffer may be longer than x: a bcast's stretched a) */
+            x[i] = i < g->in_len[0] ? verify_normal_value(BENCH_DATA_SEED, 0, i) : 1.0f;
             y[i] = 0.0f;
         }
     }
     for (int k = 1; k < g->d.inputs; k++) /* the factors: s, g, ... */
         for (size_t i = 0; i < g->in_len[k]; i++)
-            g->in[k][i] = 0.5f + (float)(i % 5) * 0.25f;
+            g->in[k][i] = verify_normal_value(BENCH_DATA_SEED, k, i);
     for (int k = 1; k < g->d.outputs; k++)
         memset(g->out[k], 0, g->out_len[k] * sizeof(float));
     return 0;
@@ -219,32 +231,42 @@ typedef struct baseline_job {
     float *y;
     const float *x;
     size_t total;
-    float q;   /* STREAM scale factor */
-    int scale; /* 0: memcpy, 1: STREAM scale */
+    float q;          /* STREAM scale factor */
+    bench_what what;  /* BENCH_MEMCPY, BENCH_STREAM_SCALE or BENCH_COPY_LOOP */
+    void (*copy)(float *y, const float *x, size_t n); /* the copy loop at the kernels' ISA */
 } baseline_job;
+
+static baseline_job baseline_job_of(const bench_group *g, bench_what what)
+{
+    baseline_job job = {g->out[0], g->in[0], g->total, 3.0f, what, chanmul_range_kernels_for_cpu()->copy};
+    return job;
+}
+
+/* Elements [begin, end) of the baseline. */
+static inline void baseline_range(const baseline_job *j, size_t begin, size_t end)
+{
+    if (j->what == BENCH_MEMCPY)
+        memcpy(j->y + begin, j->x + begin, (end - begin) * sizeof(float));
+    else if (j->what == BENCH_COPY_LOOP)
+        j->copy(j->y + begin, j->x + begin, end - begin);
+    else
+        for (size_t i = begin; i < end; i++) /* STREAM's scale: a plain loop the compiler vectorises */
+            j->y[i] = j->q * j->x[i];
+}
 
 static void baseline_share(void *arg, int index, int count)
 {
     const baseline_job *j = arg;
     size_t begin, end;
     chanmul_split_range(j->total, 16, count, index, &begin, &end);
-    if (!j->scale) {
-        memcpy(j->y + begin, j->x + begin, (end - begin) * sizeof(float));
-        return;
-    }
-    for (size_t i = begin; i < end; i++) /* STREAM's scale: a plain loop the compiler vectorises */
-        j->y[i] = j->q * j->x[i];
+    baseline_range(j, begin, end);
 }
 
 /* One run of a baseline on `threads` threads (already cut to the useful count). */
 static void baseline_run(const baseline_job *job, int threads)
 {
     if (threads <= 1) { /* the plain call: nothing between the timer and memcpy */
-        if (!job->scale)
-            memcpy(job->y, job->x, job->total * sizeof(float));
-        else
-            for (size_t i = 0; i < job->total; i++)
-                job->y[i] = job->q * job->x[i];
+        baseline_range(job, 0, job->total);
         return;
     }
     if (chanmul_team_run(threads, baseline_share, (void *)job) == 0)
@@ -259,7 +281,7 @@ static void baseline_run(const baseline_job *job, int threads)
  * machine's drift that a memcpy row timed at another moment does not. */
 static double adjacent_memcpy_bps(const bench_group *g, long long kernel_iters, long long batch)
 {
-    const baseline_job job = {g->out[0], g->in[0], g->total, 3.0f, 0};
+    const baseline_job job = baseline_job_of(g, BENCH_MEMCPY);
     int threads = chanmul_useful_threads(g->total, g->threads, NULL);
     long long iters = kernel_iters / 2 > batch ? kernel_iters / 2 : batch;
     baseline_run(&job, threads); /* the kernel left y in cache state of its own */
@@ -272,10 +294,36 @@ static double adjacent_memcpy_bps(const bench_group *g, long long kernel_iters, 
     return t > 0 ? (double)iters * (double)group_bytes(g) / t : 0;
 }
 
+/* The same implementation through a prepared call (chanmul_plan_*), timed
+ * right after the kernel's loop as the adjacent memcpy is, for half the
+ * kernel's iterations (at least one batch): counter prepared_bytes_per_second.
+ * The plan is made before the clock starts: creating it is the one-off cost
+ * a program pays once per problem. 0 when no plan could be made. */
+static double adjacent_prepared_bps(const bench_group *g, const chanmul_impl *impl, long long kernel_iters,
+                                    long long batch)
+{
+    chanmul_plan *plan = NULL;
+    if (chanmul_plan_create(impl, &g->d.p, g->threads, &plan) != 0)
+        return 0;
+    const chanmul_tensors t = group_tensors(g);
+    long long iters = kernel_iters / 2 > batch ? kernel_iters / 2 : batch;
+    int rc = chanmul_plan_exec(plan, &t); /* warm-up */
+    double t0 = monotonic_seconds();
+    for (long long k = 0; k < iters && rc == 0; k++) {
+        rc = chanmul_plan_exec(plan, &t);
+        gbs_do_not_optimize(g->out[0]);
+    }
+    double elapsed = monotonic_seconds() - t0;
+    chanmul_plan_free(plan);
+    return rc == 0 && elapsed > 0 ? (double)iters * (double)group_bytes(g) / elapsed : 0;
+}
+
 /* Progress over repetitions: with interleaving the benchmarks do not finish
  * one after another. Each call of a benchmark counts as one of its
  * repetitions (the first repetition's calls while Google Benchmark finds the
- * iteration count overcount a little); printed at most once a second. */
+ * iteration count overcount a little). On a terminal one line, rewritten at
+ * most once a second; into a file or pipe (a CI log) a line at most every 30
+ * seconds, so that a 20-minute sweep leaves some 40 lines, not 1200. */
 static void progress(bench_item *item)
 {
     bench_engine *e = item->engine;
@@ -283,14 +331,20 @@ static void progress(bench_item *item)
         return;
     if (item->calls++ < e->repetitions)
         e->reps_started++;
+    static int tty = -1;
+    if (tty < 0)
+        tty = isatty(STDERR_FILENO);
     double now = monotonic_seconds();
     size_t total = e->item_count * (size_t)e->repetitions;
-    if (now - e->last_progress < 1.0 && e->reps_started < total)
-        return;
+    int last = e->reps_started >= total;
+    if (last ? e->progress_done : now - e->last_progress < (tty ? 1.0 : 30.0))
+        return; /* the final line once; the others throttled */
+    e->progress_done = last;
     e->last_progress = now;
     double elapsed = now - e->t0, done = (double)e->reps_started / (double)total;
     double left = done > 0 ? elapsed * (1 - done) / done : 0;
-    fprintf(stderr, "[%zu/%zu] %.0fs elapsed, about %.0fs left\n", e->reps_started, total, elapsed, left);
+    fprintf(stderr, "%s[%zu/%zu] %.0fs elapsed, about %.0fs left%s", tty ? "\r" : "", e->reps_started, total,
+            elapsed, left, tty && !last ? "" : "\n");
 }
 
 /* The call a user makes, validated and dispatched: the short form
@@ -325,8 +379,9 @@ static void run_item(gbs_state *st, void *arg)
         batch = 256;
     switch (item->what) {
     case BENCH_MEMCPY:
-    case BENCH_STREAM_SCALE: {
-        const baseline_job job = {g->out[0], g->in[0], g->total, 3.0f, item->what == BENCH_STREAM_SCALE};
+    case BENCH_STREAM_SCALE:
+    case BENCH_COPY_LOOP: {
+        const baseline_job job = baseline_job_of(g, item->what);
         int threads = chanmul_useful_threads(g->total, g->threads, NULL);
         baseline_run(&job, threads); /* warm-up, untimed */
         while (gbs_keep_running_batch(st, batch))
@@ -357,6 +412,11 @@ static void run_item(gbs_state *st, void *arg)
     gbs_set_items_processed(st, iters * (long long)g->total);
     if (item->what != BENCH_MEMCPY)
         gbs_set_counter(st, "memcpy_bytes_per_second", adjacent_memcpy_bps(g, iters, batch), GBS_COUNTER_DEFAULT);
+    if (item->what == BENCH_KERNEL) {
+        double prepared = adjacent_prepared_bps(g, item->target->impl, iters, batch);
+        if (prepared > 0)
+            gbs_set_counter(st, "prepared_bytes_per_second", prepared, GBS_COUNTER_DEFAULT);
+    }
 }
 
 /* ---- planning ----------------------------------------------------------------------- */
@@ -411,9 +471,13 @@ static int add_item(bench_engine *e, bench_what what, size_t group, const verify
     return 0;
 }
 
-/* Verifies every target at the group's exact problem; fills failures[t] (NULL = pass). */
+/* Verifies every target at the group's exact problem on the data it will be
+ * timed on (the normal data of BENCH_DATA_SEED); fills failures[t] (NULL =
+ * pass). Then runs each on full-range data (random, special) at the same
+ * problem, a verdict on the IEEE corners that timing does not depend on,
+ * adding how it departs to full_range[t]. */
 static int verify_group(const chanmul_problem *p, int threads, const verify_target *targets,
-                        size_t count, char **failures, FILE *log)
+                        size_t count, char **failures, verify_counts *full_range, FILE *log)
 {
     verify_options o;
     verify_options_init(&o);
@@ -422,7 +486,9 @@ static int verify_group(const chanmul_problem *p, int threads, const verify_targ
     o.shape = *p;
     o.layout = (int)p->layout;
     o.threads = threads;
-    o.data = VERIFY_DATA_RANDOM;
+    o.data = VERIFY_DATA_NORMAL;
+    o.have_seed = 1;
+    o.seed = BENCH_DATA_SEED;
     o.in_place = 0;
     o.max_reports = 1;
     o.out = log;
@@ -433,6 +499,26 @@ static int verify_group(const chanmul_problem *p, int threads, const verify_targ
         free(per);
         return -1;
     }
+    verify_options corners = o;
+    corners.have_seed = 0;
+    corners.max_reports = 0; /* counted by class, described by chanmul verify */
+    static const verify_data corner_data[] = {VERIFY_DATA_RANDOM, VERIFY_DATA_SPECIAL};
+    verify_counts *cper = calloc(count, sizeof *cper), ctotal;
+    for (size_t d = 0; cper && d < sizeof corner_data / sizeof corner_data[0]; d++) {
+        corners.data = (int)corner_data[d];
+        if (verify_run(&corners, cper, &ctotal) != 0)
+            break;
+        for (size_t t = 0; t < count; t++) {
+            verify_counts *acc = &full_range[t];
+            acc->passed += cper[t].passed;
+            acc->failed += cper[t].failed;
+            acc->skipped += cper[t].skipped;
+            for (int c = 0; c < DEPARTURE_COUNT; c++)
+                acc->departures.cases[c] += cper[t].departures.cases[c];
+            acc->departures.nan_into |= cper[t].departures.nan_into;
+        }
+    }
+    free(cper);
     for (size_t t = 0; t < count && per; t++) {
         failures[t] = NULL;
         if (per[t].failed) {
@@ -470,7 +556,8 @@ int bench_engine_plan(bench_engine *e, const chanmul_problem *p, int threads)
 {
     const bench_config *cfg = &e->cfg;
     char **failures = calloc(cfg->target_count, sizeof *failures);
-    if (!failures || verify_group(p, threads, cfg->targets, cfg->target_count, failures, stderr) != 0) {
+    if (!failures ||
+        verify_group(p, threads, cfg->targets, cfg->target_count, failures, e->full_range, stderr) != 0) {
         free(failures);
         return -1;
     }
@@ -483,7 +570,8 @@ int bench_engine_plan(bench_engine *e, const chanmul_problem *p, int threads)
      * whichever ops are timed there (their names have no op of their own). */
     int rc = 0;
     if (!baselines_planned(e, gi))
-        rc = add_item(e, BENCH_MEMCPY, gi, NULL, NULL) | add_item(e, BENCH_STREAM_SCALE, gi, NULL, NULL);
+        rc = add_item(e, BENCH_MEMCPY, gi, NULL, NULL) | add_item(e, BENCH_STREAM_SCALE, gi, NULL, NULL) |
+             add_item(e, BENCH_COPY_LOOP, gi, NULL, NULL);
     for (size_t t = 0; t < cfg->target_count && rc == 0; t++) {
         const verify_target *target = &cfg->targets[t];
         if (!chanmul_impl_covers(target->impl, p->op)) {
@@ -514,6 +602,7 @@ static void register_items(bench_engine *e)
         char name[256], shape[96];
         const char *op = it->what == BENCH_MEMCPY ? "memcpy"
                          : it->what == BENCH_STREAM_SCALE ? "stream_scale"
+                         : it->what == BENCH_COPY_LOOP    ? "copy_loop"
                                                           : chanmul_op_name(g->d.p.op);
         const char *impl = it->what == BENCH_KERNEL ? it->target->impl->name : "baseline";
         results_format_name(name, sizeof name, op, chanmul_layout_name(g->d.p.layout), impl,
@@ -540,6 +629,13 @@ static void add_verify_context(const bench_engine *e)
             gbs_add_context(key, msg);
         } else {
             gbs_add_context(key, e->verify_status[t] ? e->verify_status[t] : "pass");
+        }
+        const verify_counts *fr = &e->full_range[t];
+        if (fr->passed + fr->failed > 0) {
+            char text[512];
+            snprintf(key, sizeof key, "departures:%s", impl->name);
+            gbs_add_context(key, fr->failed ? departures_describe(&fr->departures, text, sizeof text)
+                                            : "none");
         }
     }
 }
@@ -611,7 +707,10 @@ bench_engine *bench_engine_new(const bench_config *cfg)
         return NULL;
     e->cfg = *cfg;
     e->verify_status = calloc(cfg->target_count ? cfg->target_count : 1, sizeof *e->verify_status);
-    if (!e->verify_status) {
+    e->full_range = calloc(cfg->target_count ? cfg->target_count : 1, sizeof *e->full_range);
+    if (!e->verify_status || !e->full_range) {
+        free(e->verify_status);
+        free(e->full_range);
         free(e);
         return NULL;
     }
@@ -633,6 +732,7 @@ void bench_engine_free(bench_engine *e)
     for (size_t t = 0; t < e->cfg.target_count; t++)
         free(e->verify_status[t]);
     free(e->verify_status);
+    free(e->full_range);
     free(e->items);
     free(e->groups);
     free(e);

@@ -16,7 +16,7 @@ static void verify_usage(FILE *out)
     fprintf(out,
             "usage: chanmul verify [--op %s|all] [--impl NAME|all] [--shape NxHxWxC]\n"
             "                      [--shape2 DIMS] [--layout nhwc|nchw]\n"
-            "                      [--threads T] [--plugin FILE.so ...] [--data smallint|random|special|cancel]\n"
+            "                      [--threads T] [--plugin FILE.so ...] [--data smallint|random|special|cancel|normal]\n"
             "                      [--seed S] [--offsets X,S,Y] [--in-place|--not-in-place] [--no-large]\n"
             "                      [--max-reports K] [--shape-seed S] [--random-shapes K]\n"
             "With no arguments: the whole case matrix of the channel scale for every implementation.\n"
@@ -97,7 +97,7 @@ int cmd_verify(int argc, char **argv)
         } else if ((rc = cli_option(argc, argv, &i, "--data", &v)) != 0) {
             verify_data d;
             if (rc < 0 || verify_data_parse(v, &d) != 0) {
-                fprintf(stderr, "chanmul verify: unknown data '%s' (valid: smallint, random, special, cancel)\n", v ? v : "");
+                fprintf(stderr, "chanmul verify: unknown data '%s' (valid: smallint, random, special, cancel, normal)\n", v ? v : "");
                 return EXIT_USAGE;
             }
             o.data = (int)d;
@@ -119,6 +119,7 @@ int cmd_verify(int argc, char **argv)
                 fprintf(stderr, "chanmul verify: --max-reports takes a non-negative integer\n");
                 return EXIT_USAGE;
             }
+            o.reports_by_class = 0; /* the first N failures, as asked */
         } else if (strcmp(argv[i], "--in-place") == 0) {
             o.in_place = 1;
         } else if (strcmp(argv[i], "--not-in-place") == 0) {
@@ -180,6 +181,10 @@ int cmd_verify(int argc, char **argv)
         if (!ok)
             printf(" (not available: %s)", why);
         printf("\n");
+        if (per[t].failed) {
+            char text[512];
+            printf("    departures: %s\n", departures_describe(&per[t].departures, text, sizeof text));
+        }
     }
     if (err)
         fprintf(stderr, "chanmul verify: verifier error: %s\n", chanmul_strerror(err));

@@ -20,6 +20,7 @@ set(CHANMUL_REPORT_SOURCES
   ${CMAKE_SOURCE_DIR}/harness/report/sections_plots.c
   ${CMAKE_SOURCE_DIR}/harness/report/sections_changes.c
   ${CMAKE_SOURCE_DIR}/harness/report/sections_selection.c
+  ${CMAKE_SOURCE_DIR}/harness/report/sections_prepared.c
   ${CMAKE_SOURCE_DIR}/harness/report/markdown.c
   ${CMAKE_SOURCE_DIR}/harness/report/paths.c
   ${CMAKE_SOURCE_DIR}/harness/analysis/targets.c

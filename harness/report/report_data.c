@@ -76,9 +76,11 @@ static int baseline_rank(const char *name)
 {
     if (strcmp(name, "memcpy") == 0)
         return 0;
-    if (strcmp(name, "stream_scale") == 0)
+    if (strcmp(name, "copy_loop") == 0)
         return 1;
-    return 2;
+    if (strcmp(name, "stream_scale") == 0)
+        return 2;
+    return 3;
 }
 
 /* ---- context -------------------------------------------------------------------- */
@@ -239,6 +241,7 @@ typedef struct raw_row {
     int error;
     const char *error_message;
     double bps, ratio, cv, real_time;
+    double prepared_bps; /* the prepared call's (counter prepared_bytes_per_second) */
     int reps;
 } raw_row;
 
@@ -300,7 +303,7 @@ static int parse_name(const char *name, int gb_threads, raw_row *row)
 
 static int is_baseline_op(const char *op)
 {
-    return strcmp(op, "memcpy") == 0 || strcmp(op, "stream_scale") == 0;
+    return strcmp(op, "memcpy") == 0 || strcmp(op, "stream_scale") == 0 || strcmp(op, "copy_loop") == 0;
 }
 
 /* Bytes a benchmark moves: the op's facts (every operand once); a baseline
@@ -536,7 +539,7 @@ static void reduce(rp_file *f, raw_row *rows, size_t nrows)
 {
     f->points = xcalloc(nrows, sizeof *f->points);
     double *bps = xcalloc(nrows, sizeof *bps), *ratio = xcalloc(nrows, sizeof *ratio);
-    double *times = xcalloc(nrows, sizeof *times);
+    double *times = xcalloc(nrows, sizeof *times), *prepared = xcalloc(nrows, sizeof *prepared);
     for (size_t i = 0; i < nrows;) {
         size_t j = i;
         while (j < nrows && strcmp(rows[j].key, rows[i].key) == 0)
@@ -550,9 +553,9 @@ static void reduce(rp_file *f, raw_row *rows, size_t nrows)
         p->shape = xstrdup(rows[i].shape);
         p->threads = rows[i].threads;
         p->ws = working_set(p->op, p->shape);
-        p->bps = p->ratio = p->cv = NAN;
+        p->bps = p->ratio = p->cv = p->prepared_bps = NAN;
         double med_bps = NAN, med_ratio = NAN;
-        size_t nb = 0, nr = 0, nt = 0;
+        size_t nb = 0, nr = 0, nt = 0, np = 0;
         for (size_t k = i; k < j; k++) {
             const raw_row *r = &rows[k];
             if (r->error) {
@@ -575,6 +578,8 @@ static void reduce(rp_file *f, raw_row *rows, size_t nrows)
                     ratio[nr++] = r->ratio;
                 if (isfinite(r->real_time))
                     times[nt++] = r->real_time;
+                if (r->prepared_bps > 0)
+                    prepared[np++] = r->prepared_bps;
             }
         }
         if (!p->failed) {
@@ -601,6 +606,8 @@ static void reduce(rp_file *f, raw_row *rows, size_t nrows)
                 p->bps = NAN;
             if (!(p->ratio > 0))
                 p->ratio = NAN;
+            if (np)
+                p->prepared_bps = rp_median(prepared, np);
             if (p->reps == 0)
                 p->reps = (int)(nb ? nb : 1);
         }
@@ -609,6 +616,7 @@ static void reduce(rp_file *f, raw_row *rows, size_t nrows)
     free(bps);
     free(ratio);
     free(times);
+    free(prepared);
 }
 
 /* Series, sorting, sites, ratios. */
@@ -641,7 +649,7 @@ static void organise(rp_file *f)
     qsort(f->points, f->npoints, sizeof *f->points, cmp_point);
 
     f->sites = xcalloc(f->npoints, sizeof *f->sites);
-    int memcpy_series = rp_series_find(f, "memcpy");
+    int memcpy_series = rp_series_find(f, "memcpy"), copy_series = rp_series_find(f, "copy_loop");
     for (size_t i = 0; i < f->npoints;) {
         size_t j = i;
         while (j < f->npoints && same_site(&f->points[i], &f->points[j]))
@@ -655,11 +663,13 @@ static void organise(rp_file *f)
         s->ws = p->ws;
         s->first = i;
         s->count = j - i;
-        s->memcpy_bps = NAN;
+        s->memcpy_bps = s->copy_loop_bps = NAN;
         for (size_t k = i; k < j; k++) {
             f->points[k].site = (int)f->nsites;
             if (f->points[k].series == memcpy_series && rp_timed(&f->points[k]))
                 s->memcpy_bps = f->points[k].bps;
+            if (copy_series >= 0 && f->points[k].series == copy_series && rp_timed(&f->points[k]))
+                s->copy_loop_bps = f->points[k].bps;
         }
         f->nsites++;
         i = j;
@@ -783,6 +793,7 @@ int rp_load_op(const char *path, const char *op, rp_file *f, char *err, size_t e
         r->reps = isfinite(reps) && reps > 0 ? (int)reps : 0;
         r->bps = number(b, "bytes_per_second");
         r->ratio = number(b, "memcpy_ratio");
+        r->prepared_bps = number(b, "prepared_bytes_per_second");
         r->cv = number(b, "real_time"); /* a cv row's real_time is the fraction */
         double unit = time_unit_seconds(string(b, "time_unit"));
         r->real_time = r->type == ROW_CV ? NAN : number(b, "real_time") * unit;

@@ -44,6 +44,7 @@ typedef struct rp_point { /* one benchmark of one file */
     double ws;          /* working set in bytes: 8 per element + 4 per channel */
     double bps;         /* median bytes per second; NAN when failed or not measured */
     double ratio;       /* to memcpy at the same site in the same run; NAN when unknown */
+    double prepared_bps;/* median of the prepared call's (chanmul_plan_exec) bytes per second; NAN if absent */
     double cv;          /* coefficient of variation of the repetitions (fraction); NAN if unknown */
     int reps;           /* repetitions behind the median */
     double *rep_times;  /* each repetition's real time per iteration, in seconds, file order */
@@ -62,6 +63,7 @@ typedef struct rp_site { /* one (layout, shape, threads) of one file */
     double ws;
     size_t first, count;   /* points[first .. first+count), in series order */
     double memcpy_bps;     /* NAN when the run has no memcpy row here */
+    double copy_loop_bps;  /* the plain load/store copy loop's (baseline copy_loop); NAN when absent */
 } rp_site;
 
 typedef struct rp_verify {

@@ -10,6 +10,7 @@
  *   sections_plots.c         6 Plots
  *   sections_changes.c       9 Changes since the baseline
  *   sections_selection.c     10 Choosing a kernel: `auto` (the selection file, regret)
+ *   sections_prepared.c      11 Small problems: the one-shot and the prepared call
  *   report_sections.c        what several of them share (below)
  */
 #ifndef CHANMUL_REPORT_SECTIONS_H
@@ -35,6 +36,7 @@ void section_reproduce(FILE *o, const report *r);
 void section_other_forms(FILE *o, const report *r);
 void section_changes(FILE *o, const report *r);         /* only with --baseline */
 void section_selection(FILE *o, const report *r);
+void section_prepared(FILE *o, const report *r);
 
 /* ---- shared by the sections (report_sections.c, but sweep_wins) ------------------- */
 

@@ -49,6 +49,7 @@ int report_write(const report *r, char **text, size_t *len)
     section_other_forms(o, r);
     section_changes(o, r);
     section_selection(o, r);
+    section_prepared(o, r);
     return fclose(o) == 0 ? 0 : -1;
 }
 

@@ -31,6 +31,7 @@ const char *verify_data_name(verify_data d)
     case VERIFY_DATA_RANDOM: return "random";
     case VERIFY_DATA_SPECIAL: return "special";
     case VERIFY_DATA_CANCEL: return "cancel";
+    case VERIFY_DATA_NORMAL: return "normal";
     case VERIFY_DATA_COUNT: break;
     }
     return "unknown";
@@ -55,7 +56,7 @@ static int has_sums(chanmul_op op)
 
 int verify_data_modes_of(chanmul_op op)
 {
-    return has_sums(op) ? VERIFY_DATA_COUNT : VERIFY_DATA_CANCEL;
+    return has_sums(op) ? VERIFY_DATA_CANCEL + 1 : VERIFY_DATA_CANCEL;
 }
 
 void verify_options_init(verify_options *o)
@@ -70,6 +71,7 @@ void verify_options_init(verify_options *o)
     o->random_shapes = VERIFY_RANDOM_SHAPES;
     o->shape_seed = VERIFY_SHAPE_SEED;
     o->max_reports = 20;
+    o->reports_by_class = 1;
     o->out = stdout;
 }
 
@@ -110,6 +112,14 @@ static float ordinary_value(uint64_t *rng)
 {
     uint64_t r = verify_splitmix64(rng);
     return ((float)(r % 2000001) - 1000000.0f) / 997.0f;
+}
+
+float verify_normal_value(unsigned long long seed, int operand, size_t i)
+{
+    uint64_t state = seed ^ ((uint64_t)i * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)operand << 56);
+    uint64_t r = verify_splitmix64(&state);
+    uint32_t exponent = 127 - 8 + (uint32_t)((r >> 32) % 17); /* 2^-8 .. 2^8 */
+    return float_from_bits((uint32_t)(r >> 63) << 31 | exponent << 23 | ((uint32_t)r & 0x7fffffu));
 }
 
 /* Fills one operand: the data tensor x (is_data) or a factor (s, g, ...).
@@ -155,6 +165,7 @@ static void fill_operand(verify_data data, uint64_t seed, uint64_t *rng, int is_
         }
         break;
     case VERIFY_DATA_CANCEL: /* fill_cancel's: it needs the layout */
+    case VERIFY_DATA_NORMAL: /* fill_input's: it needs the operand's index */
     case VERIFY_DATA_COUNT:
         break;
     }
@@ -212,6 +223,11 @@ static void fill_input(const verify_case *vc, uint64_t *rng, int k, const chanmu
         full = 0;
     if (vc->data == VERIFY_DATA_CANCEL && full) {
         fill_cancel(vc, k, v, len);
+        return;
+    }
+    if (vc->data == VERIFY_DATA_NORMAL) {
+        for (size_t i = 0; i < len; i++)
+            v[i] = verify_normal_value(vc->seed, k, i);
         return;
     }
     if (vc->data == VERIFY_DATA_CANCEL) { /* factors: ordinary values from the stream */
@@ -654,10 +670,86 @@ static int check_input(const verify_target *t, const prepared *pr, const verify_
     return 0;
 }
 
+/* ---- the classes of a failure (departures.h) ---------------------------------------- */
+
+/* The reference's outputs for impl's rounding on the inputs with every
+ * denormal read as zero, into daz[k] (allocated; the caller frees them), or
+ * all NULL when no input holds a denormal (the DAZ reference is then the
+ * reference) or memory is short. */
+static void daz_expected(const prepared *pr, const chanmul_impl *impl, float *daz[CHANMUL_MAX_OUTPUTS])
+{
+    const chanmul_desc *d = &pr->d;
+    float *in[CHANMUL_MAX_INPUTS] = {0};
+    int any = 0, ok = 1;
+    for (int k = 0; k < d->outputs; k++)
+        daz[k] = NULL;
+    for (int k = 0; k < d->inputs && ok; k++) {
+        ok = (in[k] = alloc_floats(pr->in_len[k])) != NULL;
+        for (size_t i = 0; ok && i < pr->in_len[k]; i++) {
+            in[k][i] = departure_flush(pr->in_pristine[k][i]);
+            any |= bits_of(in[k][i]) != bits_of(pr->in_pristine[k][i]);
+        }
+    }
+    chanmul_tensors t = {{0}, {0}};
+    for (int k = 0; k < d->outputs && ok && any; k++)
+        ok = (t.out[k] = daz[k] = alloc_floats(pr->out_len[k])) != NULL;
+    if (ok && any) {
+        for (int k = 0; k < d->inputs; k++)
+            t.in[k] = in[k];
+        chanmul_op_fn fused = fused_reference_of(d->p.op);
+        int err = chanmul_impl_fuses(impl, d->p.op) && fused ? fused(d, &t, 1)
+                                                             : chanmul_exec(chanmul_impl_find("reference"), d, &t, 1);
+        ok = err == 0;
+    }
+    for (int k = 0; k < d->inputs; k++)
+        free(in[k]);
+    if (!ok || !any)
+        for (int k = 0; k < d->outputs; k++) {
+            free(daz[k]);
+            daz[k] = NULL;
+        }
+}
+
+/* What a failed run shows, every check made again without stopping at the
+ * first (the report names only the first): its classes of departure. */
+static departure_set classify_failure(const verify_target *t, const prepared *pr, const verify_case *vc,
+                                      const placed_output *po, int rc, int aliased)
+{
+    departure_set set = {0, 0};
+    const chanmul_desc *d = &pr->d;
+    if (rc != 0) {
+        set.classes |= 1u << DEPARTURE_ERROR;
+        return set; /* its outputs are whatever it left: not a result */
+    }
+    float *daz[CHANMUL_MAX_OUTPUTS];
+    daz_expected(pr, t->impl, daz);
+    float *const *expected = expected_for(pr, t->impl);
+    for (int k = 0; k < d->outputs; k++) {
+        size_t where;
+        if (!guard_intact(pr->out_buf[k], po[k].before_len, &where) ||
+            !guard_intact(po[k].y + pr->out_len[k], po[k].after_len, &where))
+            set.classes |= 1u << DEPARTURE_GUARD;
+        if (k > 0 && pr->sum_exact[k]) {
+            if (!check_sums(t, pr, vc, k, po[k].y, NULL, 0))
+                set.classes |= 1u << DEPARTURE_SUMS;
+        } else {
+            departures_classify(expected[k], daz[k], po[k].y, pr->out_len[k], &set);
+        }
+        free(daz[k]);
+    }
+    for (int k = 0; k < d->inputs; k++)
+        if (k != aliased && first_changed(pr->in_pristine[k], pr->in[k], pr->in_len[k]) < pr->in_len[k])
+            set.classes |= 1u << DEPARTURE_INPUT;
+    if (!set.classes)
+        set.classes |= 1u << DEPARTURE_WRONG; /* failed, yet no check says why: never hide it */
+    return set;
+}
+
 /* Runs one target on a prepared problem with vc's threads/in_place/offset_y.
- * Returns 1 pass, 0 fail, -1 skipped (mistrusted or unavailable). */
+ * Returns 1 pass, 0 fail, -1 skipped (mistrusted or unavailable); a failure's
+ * classes go to *set when set is not NULL. */
 static int run_prepared(const verify_target *t, prepared *pr, const verify_case *vc,
-                        FILE *out, int report)
+                        FILE *out, int report, departure_set *set)
 {
     const char *why;
     if (!chanmul_impl_available(t->impl, &why) || pr->mistrusted)
@@ -670,7 +762,7 @@ static int run_prepared(const verify_target *t, prepared *pr, const verify_case 
         if (vc->threads != 1) {
             verify_case first = *vc;
             first.threads = 1;
-            if (run_prepared(t, pr, &first, out, 0) != 1)
+            if (run_prepared(t, pr, &first, out, 0, NULL) != 1)
                 pr->sum_first_of = NULL; /* that run failed: this one is judged alone */
         }
     }
@@ -722,6 +814,8 @@ static int run_prepared(const verify_target *t, prepared *pr, const verify_case 
         pr->sum_first_of = t;
         pr->sum_first_threads = vc->threads;
     }
+    if (!ok && set)
+        *set = classify_failure(t, pr, vc, po, rc, aliased);
     if (!ok && report)
         print_repro(out, t, vc);
     /* A failed kernel may have scribbled on its inputs: restore them for the next run. */
@@ -737,7 +831,7 @@ int verify_case_run(const verify_target *t, const verify_case *vc, FILE *out)
     int err = prepare(&pr, vc);
     if (err)
         return err;
-    int rc = run_prepared(t, &pr, vc, out, 1);
+    int rc = run_prepared(t, &pr, vc, out, 1, NULL);
     prepared_free(&pr);
     return rc;
 }
@@ -751,6 +845,7 @@ typedef struct runner {
     unsigned long long case_index;
     unsigned long long seed_base; /* a case's data seed: seed_base + its index */
     int only_data;                /* -1, or the one data mode of the shapes being run */
+    unsigned *described;          /* per target: the classes whose first case was described */
     int error;
 } runner;
 
@@ -799,13 +894,31 @@ static void run_targets(runner *r, prepared *pr, const run_plan *plan)
                 vc.threads = target->impl->threaded ? plan->thread_set[k] : 1;
                 if (!plan->fixed_offset_y)
                     vc.offset_y = (int)((r->case_index * 5 + (unsigned)k + 11) % MAX_OFFSET);
-                int res = run_prepared(target, pr, &vc, o->out, r->reports < o->max_reports);
+                /* described into memory first: whether it is printed depends
+                 * on the classes it shows (reports_by_class) */
+                char *text = NULL;
+                size_t text_len = 0;
+                FILE *report = r->reports < o->max_reports ? open_memstream(&text, &text_len) : NULL;
+                departure_set set = {0, 0};
+                int res = run_prepared(target, pr, &vc, report ? report : o->out, report != NULL, &set);
+                if (report)
+                    fclose(report);
                 if (res < -1) {
+                    free(text);
                     r->error = res;
                     return;
                 }
-                if (res == 0)
-                    r->reports++;
+                if (res == 0) {
+                    departures_count(&r->per_target[t].departures, &set);
+                    departures_count(&r->total->departures, &set);
+                    int fresh = (set.classes & ~r->described[t]) != 0;
+                    if (text && (fresh || !o->reports_by_class)) {
+                        fputs(text, o->out);
+                        r->reports++;
+                        r->described[t] |= set.classes;
+                    }
+                }
+                free(text);
                 count(r, t, res, res == -1 && pr->mistrusted);
             }
         }
@@ -992,9 +1105,12 @@ static void run_op_matrix(runner *r, chanmul_op op)
 
 int verify_run(const verify_options *o, verify_counts *per_target, verify_counts *total)
 {
-    runner r = {o, per_target, total, 0, 0, 0x5eed0000ull, -1, 0};
+    runner r = {o, per_target, total, 0, 0, 0x5eed0000ull, -1, NULL, 0};
     memset(per_target, 0, o->target_count * sizeof *per_target);
     memset(total, 0, sizeof *total);
+    r.described = calloc(o->target_count ? o->target_count : 1, sizeof *r.described);
+    if (!r.described)
+        return CHANMUL_ENOMEM;
     for (int op = 0; op < CHANMUL_OP_COUNT && !r.error; op++) {
         if (o->op >= 0 && o->op != op)
             continue;
@@ -1014,5 +1130,6 @@ int verify_run(const verify_options *o, verify_counts *per_target, verify_counts
             run_op_matrix(&r, (chanmul_op)op);
         }
     }
+    free(r.described);
     return r.error;
 }

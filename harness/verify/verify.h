@@ -9,6 +9,7 @@
 #define CHANMUL_VERIFY_H
 
 #include "chanmul.h"
+#include "departures.h"
 
 #include <stdio.h>
 
@@ -21,7 +22,11 @@ typedef enum verify_data {
      * them: a float running sum loses the small ones (run by default for the
      * ops with sums, scale_grad; any op takes it with --data cancel) */
     VERIFY_DATA_CANCEL = 3,
-    VERIFY_DATA_COUNT = 4
+    /* the range real tensors hold: normal floats of magnitude 2^-8 to 2^8, so
+     * that no product or sum of the family is denormal, infinite or NaN (not
+     * in the default matrix: bench verifies on it, at the data it times) */
+    VERIFY_DATA_NORMAL = 4,
+    VERIFY_DATA_COUNT = 5
 } verify_data;
 
 const char *verify_data_name(verify_data d);
@@ -48,6 +53,7 @@ typedef struct verify_case {
 
 typedef struct verify_counts {
     long passed, failed, skipped, mistrusted;
+    departure_counts departures; /* the failed cases, by class (departures.h) */
 } verify_counts;
 
 /* What to run. Fields left at their "all" values expand to the case matrix. */
@@ -69,6 +75,10 @@ typedef struct verify_options {
     int random_shapes;       /* shapes of the random-shape pass, per op */
     unsigned long long shape_seed; /* its seed (printed by the CLI) */
     int max_reports;         /* failures described in full (the rest are counted) */
+    /* 1: describe a failure only when it shows a class of departure not yet
+     * described for its implementation (the first case of each class);
+     * 0: the first max_reports failures, whatever they show */
+    int reports_by_class;
     int quiet;               /* no per-implementation summary */
     FILE *out;
 } verify_options;
@@ -86,5 +96,10 @@ int verify_run(const verify_options *o, verify_counts *per_target, verify_counts
 
 /* Runs one case against one target; returns 1 pass, 0 fail, -1 skipped. */
 int verify_case_run(const verify_target *t, const verify_case *vc, FILE *out);
+
+/* Value i of the normal data (VERIFY_DATA_NORMAL) of operand `operand` for a
+ * seed: the verifier fills its cases with it and bench the buffers it times,
+ * so that bench times the data it verified. */
+float verify_normal_value(unsigned long long seed, int operand, size_t i);
 
 #endif

@@ -197,6 +197,10 @@ struct chanmul_range_kernels {
     void (*planes)(const float *x, float *y, const float *s, size_t c, size_t hw,
                    size_t begin, size_t end, int nontemporal);
     void (*build_pattern)(float *v, size_t floats, const float *s, size_t c, size_t repeat);
+    /* y[i] = x[i] for i < n: a plain load/store loop at this ISA (no streaming
+     * stores). Not a kernel of any op: bench's copy_loop baseline, the roof of
+     * what a kernel that must load and store each element can reach. */
+    void (*copy)(float *y, const float *x, size_t n);
 };
 
 extern const chanmul_range_kernels chanmul_range_scalar;
@@ -279,6 +283,17 @@ int chanmul_bcast_ranges(const chanmul_desc *d, const chanmul_tensors *t, int th
 
 /* Two problems are the same problem (bcast: the same shapes too). */
 int chanmul_problem_equal(const chanmul_problem *a, const chanmul_problem *b);
+
+/* The byte counts of d's operands (d valid: no overflow), and the checks of a
+ * call's pointers against them: NULL operands, overlaps (y may be the input
+ * the op allows in place). chanmul_check_desc ends with these; a prepared
+ * call (plan.c) makes only these. */
+void chanmul_operand_bytes(const chanmul_desc *d, size_t *in_bytes, size_t *out_bytes);
+/* chanmul_check_desc's checks that do not look at pointers: the problem, its
+ * shapes, the thread count. *nothing_to_do: an empty problem (no sums to zero). */
+int chanmul_check_call_shape(const chanmul_desc *d, int threads, int *nothing_to_do);
+int chanmul_check_operands(const chanmul_desc *d, const chanmul_tensors *t, const size_t *in_bytes,
+                           const size_t *out_bytes);
 
 /* peers' availability */
 /* Defined by the peer's source, or by the stub impls/peers.cmake generates when

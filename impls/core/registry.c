@@ -172,8 +172,24 @@ static int check_shapes(const chanmul_desc *d, const chanmul_op_info *info)
 
 int chanmul_check_desc(const chanmul_desc *d, const chanmul_tensors *t, int threads)
 {
+    int nothing_to_do;
+    if (!t)
+        return CHANMUL_EPROBLEM;
+    int err = chanmul_check_call_shape(d, threads, &nothing_to_do);
+    if (err || nothing_to_do)
+        return err;
+    /* (the shapes are the op's: each operand's elements are at most x's, no
+     * overflow; an operand without elements may be NULL) */
+    size_t in_bytes[CHANMUL_MAX_INPUTS], out_bytes[CHANMUL_MAX_OUTPUTS];
+    chanmul_operand_bytes(d, in_bytes, out_bytes);
+    return chanmul_check_operands(d, t, in_bytes, out_bytes);
+}
+
+int chanmul_check_call_shape(const chanmul_desc *d, int threads, int *nothing_to_do)
+{
     int err;
-    if (!d || !t)
+    *nothing_to_do = 0;
+    if (!d)
         return CHANMUL_EPROBLEM;
     if (d->p.layout != CHANMUL_NHWC && d->p.layout != CHANMUL_NCHW)
         return CHANMUL_ELAYOUT;
@@ -193,21 +209,28 @@ int chanmul_check_desc(const chanmul_desc *d, const chanmul_tensors *t, int thre
                 return err;
     /* an empty tensor leaves nothing to do, except sums over no rows: those
      * outputs (one value per channel) are written, zero */
-    if (total == 0 && (info->rounding != CHANMUL_ROUND_REPRODUCIBLE_SUM || d->p.c == 0))
-        return CHANMUL_OK;
-    /* (the shapes are the op's: each operand's elements are at most x's, no
-     * overflow; an operand without elements may be NULL) */
-    size_t in_bytes[CHANMUL_MAX_INPUTS], out_bytes[CHANMUL_MAX_OUTPUTS];
-    for (int k = 0; k < d->inputs; k++) {
+    *nothing_to_do = total == 0 && (info->rounding != CHANMUL_ROUND_REPRODUCIBLE_SUM || d->p.c == 0);
+    return CHANMUL_OK;
+}
+
+void chanmul_operand_bytes(const chanmul_desc *d, size_t *in_bytes, size_t *out_bytes)
+{
+    for (int k = 0; k < d->inputs; k++)
         in_bytes[k] = shape_count(&d->in[k]) * sizeof(float);
+    for (int k = 0; k < d->outputs; k++)
+        out_bytes[k] = shape_count(&d->out[k]) * sizeof(float);
+}
+
+int chanmul_check_operands(const chanmul_desc *d, const chanmul_tensors *t, const size_t *in_bytes,
+                           const size_t *out_bytes)
+{
+    const chanmul_op_info *info = chanmul_op_info_of(d->p.op);
+    for (int k = 0; k < d->inputs; k++)
         if (in_bytes[k] && !t->in[k])
             return CHANMUL_ENULL;
-    }
-    for (int k = 0; k < d->outputs; k++) {
-        out_bytes[k] = shape_count(&d->out[k]) * sizeof(float);
+    for (int k = 0; k < d->outputs; k++)
         if (out_bytes[k] && !t->out[k])
             return CHANMUL_ENULL;
-    }
     /* An output may be exactly the input the op allows in place (x for y);
      * otherwise no output shares a byte with any input or other output. */
     for (int o = 0; o < d->outputs; o++) {

@@ -103,5 +103,22 @@ static void stream_planes(const float *x, float *y, const float *s, size_t c, si
         _mm_sfence();
 }
 
+static void copy_floats(float *y, const float *x, size_t n)
+{
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        __m256 a = _mm256_loadu_ps(x + i), b = _mm256_loadu_ps(x + i + 8);
+        __m256 c = _mm256_loadu_ps(x + i + 16), d = _mm256_loadu_ps(x + i + 24);
+        _mm256_storeu_ps(y + i, a);
+        _mm256_storeu_ps(y + i + 8, b);
+        _mm256_storeu_ps(y + i + 16, c);
+        _mm256_storeu_ps(y + i + 24, d);
+    }
+    for (; i + 8 <= n; i += 8)
+        _mm256_storeu_ps(y + i, _mm256_loadu_ps(x + i));
+    for (; i < n; i++)
+        y[i] = x[i];
+}
+
 const chanmul_range_kernels chanmul_range_avx2 = {CHANMUL_ISA_AVX2, stream_pattern, stream_planes,
-                                                 chanmul_build_pattern_portable};
+                                                 chanmul_build_pattern_portable, copy_floats};

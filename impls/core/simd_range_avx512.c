@@ -266,5 +266,24 @@ static void build_pattern(float *v, size_t floats, const float *s, size_t c, siz
         v[j] = v[j - base];
 }
 
+static void copy_floats(float *y, const float *x, size_t n)
+{
+    size_t i = 0;
+    for (; i + 4 * LANES <= n; i += 4 * LANES) {
+        __m512 a = _mm512_loadu_ps(x + i), b = _mm512_loadu_ps(x + i + LANES);
+        __m512 c = _mm512_loadu_ps(x + i + 2 * LANES), d = _mm512_loadu_ps(x + i + 3 * LANES);
+        _mm512_storeu_ps(y + i, a);
+        _mm512_storeu_ps(y + i + LANES, b);
+        _mm512_storeu_ps(y + i + 2 * LANES, c);
+        _mm512_storeu_ps(y + i + 3 * LANES, d);
+    }
+    for (; i + LANES <= n; i += LANES)
+        _mm512_storeu_ps(y + i, _mm512_loadu_ps(x + i));
+    if (i < n) {
+        __mmask16 m = (__mmask16)((1u << (n - i)) - 1);
+        _mm512_mask_storeu_ps(y + i, m, _mm512_maskz_loadu_ps(m, x + i));
+    }
+}
+
 const chanmul_range_kernels chanmul_range_avx512 = {CHANMUL_ISA_AVX512, stream_pattern, stream_planes,
-                                                   build_pattern};
+                                                   build_pattern, copy_floats};

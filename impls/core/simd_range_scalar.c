@@ -33,5 +33,11 @@ static void stream_planes(const float *x, float *y, const float *s, size_t c, si
     }
 }
 
+static void copy_floats(float *y, const float *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++) /* the compiler's baseline vectors (SSE2) */
+        y[i] = x[i];
+}
+
 const chanmul_range_kernels chanmul_range_scalar = {CHANMUL_ISA_SCALAR, stream_pattern, stream_planes,
-                                                   chanmul_build_pattern_portable};
+                                                   chanmul_build_pattern_portable, copy_floats};

@@ -293,9 +293,10 @@ def main():
         row = this_build_row(text)
     check(row == "used by auto here", "with this CPU's and build's identity: used by auto here", row)
 
-    sec = section(text, "\n## 10. Choosing a kernel: `auto`")
+    sec = section(text, "\n## 10. Choosing a kernel: `auto`", "\n## 11. ")
     check(bool(sec), "section 10 is there, after the others")
-    check("\n## " not in sec, "section 10 is the last section")
+    check("\n## " not in sec, "section 10 is followed by section 11 only")
+    check("\n## " not in section(text, "\n## 11. Small problems"), "section 11 is the last section")
     origin, _ = table_after(sec, "### The selection file")
     origin = {r[0]: r[1] for r in origin or [] if len(r) == 2}
     check(origin.get("Command") == "`chanmul tune --profile synthetic`", "the origin names the command",

@@ -1,0 +1,126 @@
+/*
+ * Prepared calls (chanmul_plan_*): what a call of chanmul_exec does before
+ * the kernel, done once for one problem. Creating a plan validates the
+ * problem and the thread count, builds the descriptor, checks that the
+ * implementation covers the op and runs here, and for `auto` makes its choice
+ * (the selection file's region, or the heuristic) and keeps the kernel it
+ * picked with its tunables. A run then checks only the pointers (NULL,
+ * overlaps: they change from call to call) and calls the kernel directly.
+ * oneDNN's primitive and XNNPACK's operator separate creating from running
+ * for the same reason: on a 784-byte problem the checks and the dispatch cost
+ * several times the kernel.
+ */
+#include "chanmul_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct chanmul_plan {
+    chanmul_desc d;
+    const chanmul_impl *impl; /* as asked */
+    const chanmul_impl *runs; /* what runs: impl, or auto's pick */
+    chanmul_op_fn kernel;     /* runs' kernel for the op; NULL: an ABI-1 plugin (scale_abi1) */
+    int threads;
+    int stream_tuned;         /* auto picked stream: run it with tun */
+    chanmul_tunables tun;
+    int nothing_to_do;        /* an empty problem: chanmul_exec's path (sums of no rows) */
+    size_t in_bytes[CHANMUL_MAX_INPUTS], out_bytes[CHANMUL_MAX_OUTPUTS];
+};
+
+int chanmul_plan_create(const chanmul_impl *impl, const chanmul_problem *p, int threads, chanmul_plan **out)
+{
+    if (!out)
+        return CHANMUL_EPROBLEM;
+    *out = NULL;
+    if (!p)
+        return CHANMUL_EPROBLEM;
+    /* the cheap checks first, in chanmul_exec's order (layout, op, threads),
+     * so that a problem with several faults gets the code a call would */
+    if (p->layout != CHANMUL_NHWC && p->layout != CHANMUL_NCHW)
+        return CHANMUL_ELAYOUT;
+    if (!chanmul_op_info_of(p->op))
+        return CHANMUL_EOP;
+    if (threads < 0)
+        return CHANMUL_ETHREADS;
+    chanmul_plan plan;
+    memset(&plan, 0, sizeof plan);
+    int err = chanmul_desc_init(&plan.d, p);
+    if (!err)
+        err = chanmul_check_call_shape(&plan.d, threads, &plan.nothing_to_do);
+    if (err)
+        return err;
+    /* the implementation's checks, in chanmul_exec's order */
+    if (!impl)
+        return CHANMUL_ENOIMPL;
+    if (!chanmul_impl_covers(impl, p->op))
+        return CHANMUL_EOP;
+    if (!chanmul_impl_available(impl, NULL))
+        return CHANMUL_EISA;
+    plan.impl = plan.runs = impl;
+    plan.threads = threads;
+    if (impl->kind == CHANMUL_KIND_SELECTOR) {
+        chanmul_choice c;
+        if ((err = chanmul_auto_choose(&plan.d.p, threads, &c)) != 0)
+            return err;
+        plan.runs = c.impl;
+        plan.tun = c.tunables;
+        plan.stream_tuned = c.impl == chanmul_impl_find("stream");
+        const char *verbose = getenv("CHANMUL_VERBOSE");
+        if (verbose && strcmp(verbose, "1") == 0)
+            fprintf(stderr, "chanmul auto: plan %s %s %zux%zux%zux%zu threads %d -> %s (%s)\n",
+                    chanmul_op_name(p->op), chanmul_layout_name(p->layout), p->n, p->h, p->w, p->c, threads,
+                    c.impl->name, c.why);
+    }
+    plan.kernel = plan.runs->kernels[p->op];
+    chanmul_operand_bytes(&plan.d, plan.in_bytes, plan.out_bytes);
+    chanmul_plan *heap = malloc(sizeof *heap);
+    if (!heap)
+        return CHANMUL_ENOMEM;
+    *heap = plan;
+    *out = heap;
+    return CHANMUL_OK;
+}
+
+int chanmul_plan_exec(const chanmul_plan *plan, const chanmul_tensors *t)
+{
+    if (!plan || !t)
+        return CHANMUL_EPROBLEM;
+    if (plan->nothing_to_do)
+        return CHANMUL_OK;
+    int err = chanmul_check_operands(&plan->d, t, plan->in_bytes, plan->out_bytes);
+    if (err)
+        return err;
+    if (plan->d.p.n == 0 || plan->d.p.h == 0 || plan->d.p.w == 0 || plan->d.p.c == 0)
+        return chanmul_exec(plan->runs, &plan->d, t, plan->threads); /* the sums of no rows */
+    if (plan->stream_tuned)
+        return chanmul_stream_tuned(&plan->d, t, plan->threads, &plan->tun);
+    if (plan->kernel)
+        return plan->kernel(&plan->d, t, plan->threads);
+    return plan->runs->scale_abi1(&plan->d.p, t->in[0], t->in[1], t->out[0], plan->threads);
+}
+
+int chanmul_plan_run(const chanmul_plan *plan, const float *x, const float *s, float *y)
+{
+    if (!plan)
+        return CHANMUL_EPROBLEM;
+    if (plan->d.inputs != 2 || plan->d.outputs != 1)
+        return CHANMUL_EOP; /* not an op of two inputs and one output: chanmul_plan_exec */
+    chanmul_tensors t = {{x, s, NULL}, {y, NULL, NULL}};
+    return chanmul_plan_exec(plan, &t);
+}
+
+const chanmul_impl *chanmul_plan_impl(const chanmul_plan *plan)
+{
+    return plan ? plan->runs : NULL;
+}
+
+const chanmul_desc *chanmul_plan_desc(const chanmul_plan *plan)
+{
+    return plan ? &plan->d : NULL;
+}
+
+void chanmul_plan_free(chanmul_plan *plan)
+{
+    free(plan);
+}
