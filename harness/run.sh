@@ -32,10 +32,16 @@ install_missing() {
     fi
 }
 
-build() { # build DIR [cmake args...]
+build() { # build DIR [cmake args...]: the compiler's output to DIR/build.log, its tail on failure
     local dir=$1; shift
-    cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
-    cmake --build "$dir" -j "$JOBS"
+    mkdir -p "$dir"
+    if ! { cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" && cmake --build "$dir" -j "$JOBS"; } \
+        >"$dir/build.log" 2>&1; then
+        tail -n 40 "$dir/build.log" >&2
+        echo "run.sh: the build in $dir failed; its whole log: $dir/build.log" >&2
+        exit 1
+    fi
+    echo "run.sh: built $dir ($(grep -c -i 'warning:' "$dir/build.log" || true) compiler warnings; log: $dir/build.log)"
 }
 
 case "${1:-}" in
