@@ -281,6 +281,11 @@ static void compare_one(const chanmul_impl *impl, const chanmul_problem *p, int 
 static const struct { chanmul_layout layout; size_t n, h, w, c; } SHAPES[] = {
     {CHANMUL_NHWC, 2, 3, 5, 7},  {CHANMUL_NCHW, 2, 3, 5, 7},  {CHANMUL_NHWC, 1, 14, 14, 1},
     {CHANMUL_NCHW, 1, 14, 14, 1}, {CHANMUL_NHWC, 3, 4, 4, 64}, {CHANMUL_NCHW, 3, 4, 4, 64},
+    /* the prepared range calls' forms (plan.c): a pattern of C >= 16 that 16
+     * does not divide, C dividing 16, NCHW's pattern of short planes (at
+     * least 8 samples), one plane per channel, and one too long for the stack */
+    {CHANMUL_NHWC, 2, 3, 5, 17}, {CHANMUL_NHWC, 1, 4, 4, 40},  {CHANMUL_NHWC, 1, 3, 3, 4},
+    {CHANMUL_NCHW, 8, 2, 2, 3},  {CHANMUL_NCHW, 1, 1, 1, 33},  {CHANMUL_NHWC, 1, 2, 2, 4099},
 };
 
 static const struct { int ra; size_t a[4]; int rb; size_t b[4]; } BCAST_PAIRS[] = {

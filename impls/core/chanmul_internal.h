@@ -236,6 +236,28 @@ enum { CHANMUL_NT_NEVER = 0, CHANMUL_NT_BY_SIZE = 1, CHANMUL_NT_DECIDED = 2 };
 int chanmul_run_ranges(const chanmul_range_kernels *k, const chanmul_problem *p,
                        const float *x, const float *s, float *y, int threads,
                        int allow_nontemporal, const chanmul_tunables *tun);
+/* A chanmul_run_ranges call with its decisions made (the walk, the thread
+ * count, streaming stores): what a prepared call (plan.c) keeps, so that a
+ * run is the pattern's build and the kernel, nothing else. Prepared only when
+ * the call runs on one thread with a pattern on the stack (or the plane walk):
+ * the small problems, where the decisions cost several times the kernel. */
+typedef struct chanmul_range_call {
+    const chanmul_range_kernels *k;
+    int use_pattern;     /* else the plane walk */
+    size_t total, c, hw; /* hw: the plane (NCHW), 1 for NHWC */
+    size_t repeat;       /* pattern: each scale this many times */
+    int nontemporal;
+} chanmul_range_call;
+/* 1 and *call when chanmul_run_ranges(k, p, ., ., ., threads, allow_nontemporal,
+ * tun) reduces to such a call for any x, s, y; else 0 (run it whole). */
+int chanmul_ranges_prepare(const chanmul_range_kernels *k, const chanmul_problem *p, int threads,
+                           int allow_nontemporal, const chanmul_tunables *tun,
+                           chanmul_range_call *call);
+/* The same for chanmul_factor_ranges(d, ., threads, allow_nontemporal, tun). */
+int chanmul_factor_ranges_prepare(const chanmul_desc *d, int threads, int allow_nontemporal,
+                                  const chanmul_tunables *tun, chanmul_range_call *call);
+/* y = x * the factor f, as the prepared call says (bits identical to the whole call). */
+void chanmul_range_call_run(const chanmul_range_call *call, const float *x, const float *f, float *y);
 /* The same for y[i] = x[i] * z[i] over [0, total): z is the pattern itself, a
  * period as long as the tensor (it never wraps, so no copy is built). */
 int chanmul_run_pairs(const chanmul_range_kernels *k, const float *x, const float *z, float *y,

@@ -44,6 +44,33 @@ static void blocks_share(void *arg, int index, int count)
     run_blocks(j, first, last, 1);
 }
 
+/* The walks that are one channel scale over the whole tensor (runs: its NCHW
+ * planes; slices every sample shares: its NHWC pattern): 1 and that problem. */
+static int one_channel_scale(const chanmul_factor_walk *w, chanmul_problem *scale)
+{
+    if (w->runs) {
+        *scale = (chanmul_problem){CHANMUL_OP_SCALE, CHANMUL_NCHW, w->total / (w->run * w->count), 1,
+                                   w->run, w->count};
+        return 1;
+    }
+    if (w->stride == 0) {
+        *scale = (chanmul_problem){CHANMUL_OP_SCALE, CHANMUL_NHWC, w->total / w->period, 1, 1, w->period};
+        return 1;
+    }
+    return 0;
+}
+
+int chanmul_factor_ranges_prepare(const chanmul_desc *d, int threads, int allow_nontemporal,
+                                  const chanmul_tunables *tun, chanmul_range_call *call)
+{
+    chanmul_factor_walk w;
+    chanmul_problem scale;
+    chanmul_factor_walk_of(&d->p, &w);
+    return w.total && one_channel_scale(&w, &scale) &&
+           chanmul_ranges_prepare(chanmul_range_kernels_for_cpu(), &scale, threads, allow_nontemporal,
+                                  tun, call);
+}
+
 int chanmul_factor_ranges(const chanmul_desc *d, const chanmul_tensors *t, int threads,
                           int allow_nontemporal, const chanmul_tunables *tun)
 {
@@ -51,16 +78,10 @@ int chanmul_factor_ranges(const chanmul_desc *d, const chanmul_tensors *t, int t
     const float *x = t->in[0], *f = t->in[1];
     float *y = t->out[0];
     chanmul_factor_walk w;
+    chanmul_problem scale;
     chanmul_factor_walk_of(&d->p, &w);
-    if (w.runs) {
-        chanmul_problem planes = {CHANMUL_OP_SCALE, CHANMUL_NCHW, w.total / (w.run * w.count), 1,
-                                  w.run, w.count};
-        return chanmul_run_ranges(k, &planes, x, f, y, threads, allow_nontemporal, tun);
-    }
-    if (w.stride == 0) {
-        chanmul_problem pattern = {CHANMUL_OP_SCALE, CHANMUL_NHWC, w.total / w.period, 1, 1, w.period};
-        return chanmul_run_ranges(k, &pattern, x, f, y, threads, allow_nontemporal, tun);
-    }
+    if (one_channel_scale(&w, &scale))
+        return chanmul_run_ranges(k, &scale, x, f, y, threads, allow_nontemporal, tun);
     if (w.period == w.block && w.stride == w.block)
         return chanmul_run_pairs(k, x, f, y, w.total, threads, allow_nontemporal, tun);
     blocks_job job = {k, {CHANMUL_OP_SCALE, CHANMUL_NHWC, 1, 1, w.block / w.period, w.period},

@@ -4,8 +4,10 @@
  * problem and the thread count, builds the descriptor, checks that the
  * implementation covers the op and runs here, and for `auto` makes its choice
  * (the selection file's region, or the heuristic) and keeps the kernel it
- * picked with its tunables. A run then checks only the pointers (NULL,
- * overlaps: they change from call to call) and calls the kernel directly.
+ * picked with its tunables; for simd and stream on a problem that runs on one
+ * thread it also makes their kernel's decisions (walk, threads, streaming
+ * stores). A run then checks only the pointers (NULL, overlaps: they change
+ * from call to call) and calls the kernel directly.
  * oneDNN's primitive and XNNPACK's operator separate creating from running
  * for the same reason: on a 784-byte problem the checks and the dispatch cost
  * several times the kernel.
@@ -25,8 +27,28 @@ struct chanmul_plan {
     int stream_tuned;         /* auto picked stream: run it with tun */
     chanmul_tunables tun;
     int nothing_to_do;        /* an empty problem: chanmul_exec's path (sums of no rows) */
+    int prepared_ranges;      /* the kernel's decisions made: run `ranges` */
+    chanmul_range_call ranges;
     size_t in_bytes[CHANMUL_MAX_INPUTS], out_bytes[CHANMUL_MAX_OUTPUTS];
 };
+
+/* simd and stream run the one-factor ops (not affine's two factors) as
+ * chanmul_factor_ranges calls (impls/<op>/chanmul_<op>_{simd,stream}.c): simd
+ * on one thread without streaming stores, stream as asked, with auto's tunables
+ * when auto picked it. Their plans make that call's decisions once. */
+static int prepare_ranges(chanmul_plan *plan)
+{
+    chanmul_op op = plan->d.p.op;
+    if (op != CHANMUL_OP_SCALE && op != CHANMUL_OP_SCALE_NC && op != CHANMUL_OP_GATE &&
+        op != CHANMUL_OP_MUL)
+        return 0;
+    if (plan->runs == chanmul_impl_find("simd"))
+        return chanmul_factor_ranges_prepare(&plan->d, 1, CHANMUL_NT_NEVER, NULL, &plan->ranges);
+    if (plan->runs == chanmul_impl_find("stream"))
+        return chanmul_factor_ranges_prepare(&plan->d, plan->threads, CHANMUL_NT_BY_SIZE,
+                                             plan->stream_tuned ? &plan->tun : NULL, &plan->ranges);
+    return 0;
+}
 
 int chanmul_plan_create(const chanmul_impl *impl, const chanmul_problem *p, int threads, chanmul_plan **out)
 {
@@ -73,6 +95,7 @@ int chanmul_plan_create(const chanmul_impl *impl, const chanmul_problem *p, int 
                     c.impl->name, c.why);
     }
     plan.kernel = plan.runs->kernels[p->op];
+    plan.prepared_ranges = !plan.nothing_to_do && prepare_ranges(&plan);
     chanmul_operand_bytes(&plan.d, plan.in_bytes, plan.out_bytes);
     chanmul_plan *heap = malloc(sizeof *heap);
     if (!heap)
@@ -91,6 +114,10 @@ int chanmul_plan_exec(const chanmul_plan *plan, const chanmul_tensors *t)
     int err = chanmul_check_operands(&plan->d, t, plan->in_bytes, plan->out_bytes);
     if (err)
         return err;
+    if (plan->prepared_ranges) {
+        chanmul_range_call_run(&plan->ranges, t->in[0], t->in[1], t->out[0]);
+        return CHANMUL_OK;
+    }
     if (plan->d.p.n == 0 || plan->d.p.h == 0 || plan->d.p.w == 0 || plan->d.p.c == 0)
         return chanmul_exec(plan->runs, &plan->d, t, plan->threads); /* the sums of no rows */
     if (plan->stream_tuned)

@@ -103,6 +103,38 @@ static void stream_planes(const float *x, float *y, const float *s, size_t c, si
         _mm_sfence();
 }
 
+/* The pattern (see chanmul_pattern_init). For NHWC with c >= 8, lane l of
+ * vector m is s[(8m + l) % c], which wraps at most once within a vector: two
+ * masked loads of s (masked-off lanes are not read) and one aligned store per
+ * vector, so no load of the pattern spans two recent stores (the portable
+ * builder copies each float from one period back: a store-forwarding stall per
+ * vector the kernel then loads, when 8 does not divide c). The rest is the
+ * portable builder's. */
+static void build_pattern(float *v, size_t floats, const float *s, size_t c, size_t repeat)
+{
+    if (repeat != 1 || c < LANES) {
+        chanmul_build_pattern_portable(v, floats, s, c, repeat);
+        return;
+    }
+    size_t o = 0; /* (8m) % c */
+    for (size_t j = 0; j < floats; j += LANES) {
+        size_t before_wrap = c - o;
+        __m256 vec;
+        if (before_wrap >= LANES) {
+            vec = _mm256_loadu_ps(s + o);
+        } else {
+            __m256i head = tail_mask(before_wrap);
+            __m256 first = _mm256_maskload_ps(s + o, head);
+            __m256 second = _mm256_maskload_ps(s + o - c, _mm256_xor_si256(head, _mm256_set1_epi32(-1)));
+            vec = _mm256_blendv_ps(second, first, _mm256_castsi256_ps(head));
+        }
+        _mm256_store_ps(v + j, vec);
+        o += LANES;
+        if (o >= c)
+            o -= c;
+    }
+}
+
 static void copy_floats(float *y, const float *x, size_t n)
 {
     size_t i = 0;
@@ -121,4 +153,4 @@ static void copy_floats(float *y, const float *x, size_t n)
 }
 
 const chanmul_range_kernels chanmul_range_avx2 = {CHANMUL_ISA_AVX2, stream_pattern, stream_planes,
-                                                 chanmul_build_pattern_portable, copy_floats};
+                                                 build_pattern, copy_floats};

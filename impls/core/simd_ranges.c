@@ -109,12 +109,19 @@ static void run_share(void *arg, int index, int count)
     run_chunk(j, begin, end);
 }
 
+/* The streaming-store decision of both walks. */
+static int nontemporal_for(const chanmul_range_kernels *k, size_t total, int in_place,
+                           int allow_nontemporal, const chanmul_tunables *tun)
+{
+    return allow_nontemporal != CHANMUL_NT_NEVER && k->isa != CHANMUL_ISA_SCALAR &&
+           (allow_nontemporal == CHANMUL_NT_DECIDED ||
+            chanmul_want_nontemporal(total * sizeof(float), in_place, tun));
+}
+
 /* The thread split and the streaming-store decision of both walks. */
 static void run_job(range_job *job, int threads, int allow_nontemporal, const chanmul_tunables *tun)
 {
-    job->nontemporal = allow_nontemporal != CHANMUL_NT_NEVER && job->k->isa != CHANMUL_ISA_SCALAR &&
-                       (allow_nontemporal == CHANMUL_NT_DECIDED ||
-                        chanmul_want_nontemporal(job->total * sizeof(float), job->x == job->y, tun));
+    job->nontemporal = nontemporal_for(job->k, job->total, job->x == job->y, allow_nontemporal, tun);
     int nthreads = chanmul_useful_threads(job->total, threads, tun);
     if (nthreads == 1) {
         run_chunk(job, 0, job->total);
@@ -146,6 +153,45 @@ int chanmul_run_pairs(const chanmul_range_kernels *k, const float *x, const floa
     return CHANMUL_OK;
 }
 
+/* NCHW takes the pattern only when building it costs little beside the
+ * problem (a period is C*H*W floats: a whole sample). */
+static int pattern_wanted(const chanmul_problem *p, size_t total)
+{
+    size_t hw = p->h * p->w;
+    return p->layout == CHANMUL_NHWC ||
+           (hw < CHANMUL_NCHW_PATTERN_BELOW_HW && p->c * hw <= CHANMUL_PATTERN_MAX_FLOATS &&
+            p->c * hw * CHANMUL_NCHW_PATTERN_MIN_PERIODS <= total);
+}
+
+int chanmul_ranges_prepare(const chanmul_range_kernels *k, const chanmul_problem *p, int threads,
+                           int allow_nontemporal, const chanmul_tunables *tun,
+                           chanmul_range_call *call)
+{
+    size_t total = p->n * p->h * p->w * p->c, hw = p->h * p->w;
+    size_t repeat = p->layout == CHANMUL_NHWC ? 1 : hw;
+    int use_pattern = pattern_wanted(p, total);
+    if (total == 0 || chanmul_useful_threads(total, threads, tun) != 1 ||
+        (use_pattern && chanmul_pattern_storage(p->c, repeat) > LOCAL_PATTERN_FLOATS))
+        return 0;
+    int nontemporal = nontemporal_for(k, total, 0, allow_nontemporal, tun);
+    if (nontemporal != nontemporal_for(k, total, 1, allow_nontemporal, tun))
+        return 0; /* decided by whether the call is in place: a pointer's business */
+    *call = (chanmul_range_call){k, use_pattern, total, p->c, hw, repeat, nontemporal};
+    return 1;
+}
+
+void chanmul_range_call_run(const chanmul_range_call *call, const float *x, const float *f, float *y)
+{
+    if (!call->use_pattern) {
+        call->k->planes(x, y, f, call->c, call->hw, 0, call->total, call->nontemporal);
+        return;
+    }
+    _Alignas(64) float local[LOCAL_PATTERN_FLOATS];
+    chanmul_pattern pat;
+    chanmul_pattern_init(&pat, call->k, f, call->c, call->repeat, local, LOCAL_PATTERN_FLOATS);
+    call->k->pattern(x, y, &pat, 0, call->total, call->nontemporal);
+}
+
 int chanmul_run_ranges(const chanmul_range_kernels *k, const chanmul_problem *p,
                        const float *x, const float *s, float *y, int threads,
                        int allow_nontemporal, const chanmul_tunables *tun)
@@ -155,11 +201,7 @@ int chanmul_run_ranges(const chanmul_range_kernels *k, const chanmul_problem *p,
         return CHANMUL_OK;
     size_t hw = p->h * p->w;
     range_job job = {k, p, x, s, y, total, p->layout == CHANMUL_NHWC ? 1 : hw, 0, NULL, 0};
-    /* NCHW takes the pattern only when building it costs little beside the
-     * problem (a period is C*H*W floats: a whole sample). */
-    job.use_pattern = p->layout == CHANMUL_NHWC ||
-                      (hw < CHANMUL_NCHW_PATTERN_BELOW_HW && p->c * hw <= CHANMUL_PATTERN_MAX_FLOATS &&
-                       p->c * hw * CHANMUL_NCHW_PATTERN_MIN_PERIODS <= total);
+    job.use_pattern = pattern_wanted(p, total);
     chanmul_pattern shared = {0};
     if (job.use_pattern && chanmul_pattern_storage(p->c, job.repeat) > LOCAL_PATTERN_FLOATS) {
         /* long (C in the thousands and odd): built once on the heap, read by all */
