@@ -201,8 +201,14 @@ size_t gbs_run_specified(void)
     // a second run uses freed memory (google/benchmark#2240; upstream expects
     // one run per process).  Passed explicitly, the cached reporter is only
     // borrowed.  The --benchmark_out file reporter is still made per run.
+    // The display reporter writes its context (the machine, the caches, every
+    // AddCustomContext pair: 40 lines and more) to its error stream: sent with
+    // its tables to the output stream instead, so that `run.sh main`, which
+    // keeps the tables in its log, does not print the context on the terminal.
     guard("gbs_run_specified", [&] {
-        n = benchmark::RunSpecifiedBenchmarks(benchmark::CreateDefaultDisplayReporter());
+        benchmark::BenchmarkReporter *display = benchmark::CreateDefaultDisplayReporter();
+        display->SetErrorStream(&display->GetOutputStream());
+        n = benchmark::RunSpecifiedBenchmarks(display);
     });
     return n;
 }
