@@ -243,9 +243,10 @@ int chanmul_run_ranges(const chanmul_range_kernels *k, const chanmul_problem *p,
  * the small problems, where the decisions cost several times the kernel. */
 typedef struct chanmul_range_call {
     const chanmul_range_kernels *k;
-    int use_pattern;     /* else the plane walk */
-    size_t total, c, hw; /* hw: the plane (NCHW), 1 for NHWC */
-    size_t repeat;       /* pattern: each scale this many times */
+    chanmul_problem p; /* the channel scale it runs */
+    size_t total;
+    size_t repeat;     /* pattern: each scale this many times */
+    int use_pattern;   /* else the plane walk */
     int nontemporal;
 } chanmul_range_call;
 /* 1 and *call when chanmul_run_ranges(k, p, ., ., ., threads, allow_nontemporal,

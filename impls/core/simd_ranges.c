@@ -176,20 +176,15 @@ int chanmul_ranges_prepare(const chanmul_range_kernels *k, const chanmul_problem
     int nontemporal = nontemporal_for(k, total, 0, allow_nontemporal, tun);
     if (nontemporal != nontemporal_for(k, total, 1, allow_nontemporal, tun))
         return 0; /* decided by whether the call is in place: a pointer's business */
-    *call = (chanmul_range_call){k, use_pattern, total, p->c, hw, repeat, nontemporal};
+    *call = (chanmul_range_call){k, *p, total, repeat, use_pattern, nontemporal};
     return 1;
 }
 
 void chanmul_range_call_run(const chanmul_range_call *call, const float *x, const float *f, float *y)
 {
-    if (!call->use_pattern) {
-        call->k->planes(x, y, f, call->c, call->hw, 0, call->total, call->nontemporal);
-        return;
-    }
-    _Alignas(64) float local[LOCAL_PATTERN_FLOATS];
-    chanmul_pattern pat;
-    chanmul_pattern_init(&pat, call->k, f, call->c, call->repeat, local, LOCAL_PATTERN_FLOATS);
-    call->k->pattern(x, y, &pat, 0, call->total, call->nontemporal);
+    range_job job = {call->k, &call->p, x, f, y, call->total, call->repeat, call->use_pattern, NULL,
+                     call->nontemporal};
+    run_chunk(&job, 0, call->total); /* one thread, its pattern on the stack */
 }
 
 int chanmul_run_ranges(const chanmul_range_kernels *k, const chanmul_problem *p,
