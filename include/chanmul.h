@@ -290,16 +290,22 @@ const char *chanmul_isa_cap_error(void);
 chanmul_isa chanmul_cpu_isa_uncapped(void);
 /* Threads used for a `threads` argument of 0. */
 int chanmul_default_threads(void);
-/* Size of the last-level cache in bytes (32 MiB if the OS cannot tell). */
+/* Size of the last-level cache in bytes as CPUID reports it (32 MiB if the OS
+ * cannot tell). */
 size_t chanmul_llc_bytes(void);
-/* The part of it one process is taken to have: chanmul_llc_bytes(), at most
- * CHANMUL_LLC_USABLE_MAX. A VM's CPUID reports the host socket's whole L3
- * (260 MiB on one of this project's Xeon VMs, where `chanmul tune` measured
- * streaming stores paying from 34 MB of output). stream's default
- * streaming-store threshold, the tuner's ladder, the verifier's and the
- * sweep's "larger than the LLC" shapes use this size. */
+/* The part of it one process is taken to have. A VM's CPUID reports the host
+ * socket's whole L3 (105 MiB and 260 MiB on this project's Xeon VMs; a
+ * 24 MiB working set already runs at DRAM bandwidth on the first), so the
+ * size comes from, in order: CHANMUL_LLC_BYTES (bytes, or with a K, M or G
+ * suffix for KiB, MiB, GiB), the cache probe's measured size when a probe
+ * file for this CPU exists (below), else chanmul_llc_bytes() at most
+ * CHANMUL_LLC_USABLE_MAX. stream's default streaming-store threshold, the
+ * tuner's ladder, the verifier's and the sweep's "larger than the LLC" shapes
+ * use this size. Read once per process. */
 #define CHANMUL_LLC_USABLE_MAX ((size_t)64 << 20)
 size_t chanmul_llc_usable_bytes(void);
+/* The L2 one core has, by the same rule (CHANMUL_L2_BYTES, the probe, CPUID). */
+size_t chanmul_l2_usable_bytes(void);
 
 /* ---- the machine and the build (what a selection file is bound to) ------------- */
 
@@ -329,6 +335,58 @@ typedef struct chanmul_build_identity {
 } chanmul_build_identity;
 
 const chanmul_build_identity *chanmul_build_identity_get(void);
+
+/* ---- cache sizes, measured (the cache probe) -------------------------------------- */
+
+/* One core's read+write bandwidth over working sets from 64 KiB to past the
+ * LLC (2^k and 1.5 * 2^k bytes, the ladder run three times interleaved, the
+ * best of each kept), and the effective sizes read off it. Three bands: the
+ * L2's (the median of the rungs within CPUID's L2), the next level's (its
+ * best rung from 2x to 8x CPUID's L2) and DRAM's (the slowest rung of the
+ * ladder's top half). An edge is the last rung before the curve falls, for
+ * two rungs in a row, below the geometric mean of the bands on either side:
+ * the LLC's between the next level and DRAM, the L2's between the L2 and the
+ * next level (when there is no next level, the L2 is the LLC). A size is 0
+ * when the bands do not differ by 15%. Sizes are rungs of the ladder: the
+ * true edge lies between that rung and the next. */
+#define CHANMUL_CACHE_PROBE_POINTS 40
+#define CHANMUL_CACHE_PROBE_FORMAT 1
+typedef struct chanmul_cache_probe {
+    chanmul_cpu_signature cpu;       /* the CPU it ran on (its isa field is not compared) */
+    size_t l2_bytes, llc_bytes;      /* measured effective sizes; 0: no edge seen */
+    double cache_gbps, dram_gbps;    /* the L2 band's median; DRAM's */
+    int points;
+    size_t bytes[CHANMUL_CACHE_PROBE_POINTS];
+    double gbps[CHANMUL_CACHE_PROBE_POINTS];
+    double seconds;                  /* what measuring took */
+    char when[32];                   /* UTC, ISO 8601, when measured */
+} chanmul_cache_probe;
+
+/* Measures the curve on the calling thread (about a second; run it on a
+ * quiet machine) and derives the sizes. 0, or CHANMUL_ENOMEM. */
+int chanmul_cache_probe_measure(chanmul_cache_probe *p);
+/* The sizes from p's curve (what measure does after measuring), given CPUID's
+ * L2: exposed so the rule can be tested on curves of any shape. */
+void chanmul_cache_probe_derive(chanmul_cache_probe *p, size_t reported_l2);
+/* The probe file: CHANMUL_CACHE_PROBE when set (empty: no probe file), else
+ * $XDG_CACHE_HOME/chanmul/caches.json, else $HOME/.cache/chanmul/caches.json.
+ * NULL when there is none. */
+const char *chanmul_cache_probe_path(char *buf, size_t len);
+/* JSON text of p (malloc'd; NULL when out of memory), and its parser: 0, or
+ * CHANMUL_ESELECTION with the file, line and column or the field at fault. */
+char *chanmul_cache_probe_format(const chanmul_cache_probe *p);
+int chanmul_cache_probe_parse(const char *text, size_t len, const char *path, chanmul_cache_probe *p,
+                              char *err, size_t errlen);
+/* The probe the library's sizes come from: the probe file's, read once per
+ * process when it was made on this CPU, or one adopted below; NULL if none. */
+const chanmul_cache_probe *chanmul_cache_probe_current(void);
+/* Use p's sizes from now on (what the harness does after measuring, so that
+ * its run uses them even when the file cannot be written). Call it before any
+ * kernel runs: the sizes are read without a lock. */
+void chanmul_cache_probe_adopt(const chanmul_cache_probe *p);
+/* One line: where the L2 and LLC sizes in use come from and why ("measured
+ * by the probe file ...", "CHANMUL_LLC_BYTES", "CPUID: no probe file ..."). */
+const char *chanmul_cache_sizes_status(void);
 
 /* ---- auto: the implementation chosen per problem ---------------------------------- */
 

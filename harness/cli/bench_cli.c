@@ -193,6 +193,7 @@ static int bench_command(command_state *cs, int argc, char **argv)
                 err ? "too many elements" : "a zero dimension");
         return EXIT_USAGE;
     }
+    cli_ensure_cache_probe("bench");
     verify_target *targets;
     size_t count;
     /* without --impl, a plugin is benchmarked beside all the built-ins */
@@ -288,6 +289,7 @@ static int sweep_command(command_state *cs, int argc, char **argv)
         fprintf(stderr, "chanmul sweep: output folder '%s' does not exist or is not writable\n", out_dir);
         return EXIT_USAGE;
     }
+    cli_ensure_cache_probe("sweep"); /* the DRAM shapes are sized from the LLC */
     size_t shape_count;
     chanmul_problem *shapes = sweep_shapes(prof, only_op, include_large, &shape_count);
     if (!shapes || !(cs->engine = bench_engine_new(&cfg))) {

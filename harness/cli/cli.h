@@ -69,5 +69,10 @@ int cmd_bench(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_tune(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
+/* bench, sweep and tune, before they time anything: measures the cache sizes
+ * (probe_cli.c) when no probe file for this CPU exists, so that their
+ * thresholds and shapes follow the cache the kernels really have. */
+int cli_ensure_cache_probe(const char *verb);
 
 #endif

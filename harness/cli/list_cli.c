@@ -1,5 +1,6 @@
 /* `chanmul list`: the implementations, the ops they cover, the facts table, the layout. */
 #include "cli.h"
+#include "sysinfo.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -38,6 +39,10 @@ int cmd_list(int argc, char **argv)
     if (isa != best)
         printf(" (capped to %s by CHANMUL_MAX_ISA)", chanmul_isa_name(isa));
     printf("; default threads: %d\n", chanmul_default_threads());
+    sysinfo info;
+    sysinfo_collect(&info);
+    printf("cpu: %s; caches reported: L2 %zu KiB, L3 %zu KiB; in use: %s\n", info.cpu_model,
+           info.l2_bytes >> 10, info.l3_bytes >> 10, chanmul_cache_sizes_status());
     printf("%-14s %-9s %-9s %-10s %-20s %s\n", "name", "kind", "threads", "available", "ops",
            "description");
     for (size_t i = 0; i < chanmul_impl_count(); i++) {

@@ -23,6 +23,7 @@ static const command commands[] = {
     {"bench", cmd_bench, "time implementations at one shape beside memcpy (Google Benchmark)", 1},
     {"sweep", cmd_sweep, "throughput over batch x channels x layouts x threads into results/", 1},
     {"tune", cmd_tune, "measure every kernel over a grid into the selection file auto reads", 1},
+    {"probe", cmd_probe, "measure the effective L2 and LLC sizes into the probe file the library reads", 0},
     {"explain", cmd_explain, "what auto runs for one problem, where the choice comes from, the margin", 0},
     {"report", cmd_report, "results files -> report.md and gnuplot plots", 0},
     {"compare", cmd_compare, "regression verdict between results (or two builds, paired); exit 1 on a regression", 0},

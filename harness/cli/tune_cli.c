@@ -85,6 +85,7 @@ int cmd_tune(int argc, char **argv)
     }
     char command[512];
     join_command(argc, argv, command, sizeof command);
+    cli_ensure_cache_probe("tune"); /* the streaming-store ladder is sized from the LLC */
     tune_options o = {profile, op, !quiet, command, quiet ? NULL : stdout};
     chanmul_selection sel;
     int err = tune_run(&o, &sel);

@@ -820,8 +820,18 @@ int rp_load_op(const char *path, const char *op, rp_file *f, char *err, size_t e
         f->l2 = gbench_cache(f, 2, "Unified");
     if (!f->l3)
         f->l3 = gbench_cache(f, 3, "Unified");
+    f->l2_reported = f->l2;
     f->l3_reported = f->l3;
-    if (f->l3 > (double)CHANMUL_LLC_USABLE_MAX)
+    /* the sizes the run's thresholds and shapes used: the cache probe's when
+     * it measured them (results from before it: the reported LLC, capped) */
+    double l2_used = context_number(f, "l2_usable_bytes"), llc_used = context_number(f, "llc_usable_bytes");
+    f->l2_measured = context_number(f, "l2_measured_bytes");
+    f->l3_measured = context_number(f, "llc_measured_bytes");
+    if (l2_used > 0)
+        f->l2 = l2_used;
+    if (llc_used > 0)
+        f->l3 = llc_used;
+    else if (f->l3 > (double)CHANMUL_LLC_USABLE_MAX)
         f->l3 = (double)CHANMUL_LLC_USABLE_MAX;
     for (size_t i = 0; i < f->nseries; i++) {
         char key[160], buf[64];

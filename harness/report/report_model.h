@@ -80,10 +80,12 @@ typedef struct rp_file {
     size_t other_op_rows;  /* rows of other ops, left out of this view */
     char tag[16];          /* "M1", "M2", ... in command-line order */
     void *json;            /* the cJSON tree; owns the context strings */
-    double l1d, l2, l3;    /* bytes per instance; 0 when unknown. l3 is the usable LLC that
-                            * regions and targets are sized by: the reported one, at most
+    double l1d, l2, l3;    /* bytes per instance; 0 when unknown. l2 and l3 are the sizes regions
+                            * and targets are sized by: the run's usable sizes (the cache probe's
+                            * when it measured them), else the reported LLC at most
                             * CHANMUL_LLC_USABLE_MAX (as the sweep sizes its DRAM shapes) */
-    double l3_reported;    /* the LLC as the results' context reports it */
+    double l2_reported, l3_reported; /* as the results' context reports them (hwloc, CPUID) */
+    double l2_measured, l3_measured; /* the cache probe's; 0 when none */
     rp_series *series;
     size_t nseries;
     rp_point *points;

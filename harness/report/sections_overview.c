@@ -112,8 +112,14 @@ static void machine_value(FILE *o, const report_machine *m, int row)
         fprintf(o, "L1d %s, L2 %s, L3 %s", f->l1d > 0 ? rp_fmt_bytes(f->l1d, b2, sizeof b2) : "unknown",
                 f->l2 > 0 ? rp_fmt_bytes(f->l2, b3, sizeof b3) : "unknown",
                 f->l3_reported > 0 ? rp_fmt_bytes(f->l3_reported, b4, sizeof b4) : "unknown");
-        if (f->l3 < f->l3_reported)
-            fprintf(o, " (regions sized by %s, the usable LLC)", rp_fmt_bytes(f->l3, b4, sizeof b4));
+        fputs(" as reported", o);
+        if (f->l2_measured > 0 || f->l3_measured > 0)
+            fprintf(o, "; measured by the cache probe: L2 %s, LLC %s",
+                    f->l2_measured > 0 ? rp_fmt_bytes(f->l2_measured, b3, sizeof b3) : "no edge seen",
+                    f->l3_measured > 0 ? rp_fmt_bytes(f->l3_measured, b4, sizeof b4) : "no edge seen");
+        if (f->l3 != f->l3_reported || f->l2 != f->l2_reported)
+            fprintf(o, " (regions sized by L2 %s, LLC %s)", rp_fmt_bytes(f->l2, b3, sizeof b3),
+                    rp_fmt_bytes(f->l3, b4, sizeof b4));
         break;
     case 7: md_cell(o, ctx(m, "compiler", buf, sizeof buf)); break;
     case 8: md_code(o, ctx(m, "cflags", buf, sizeof buf)); break;

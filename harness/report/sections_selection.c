@@ -70,7 +70,7 @@ static void origin_table(FILE *o, const report *r)
         fprintf(o, "; streaming stores for outputs over %s",
                 rp_fmt_bytes((double)sel->tunables.nontemporal_min_bytes, b1, sizeof b1));
     else
-        fputs("; streaming stores past the default (the LLC)", o);
+        fputs("; streaming stores from the default (half the LLC in use, of output)", o);
     fputs("; evidence: ", o);
     md_cell(o, sel->tunables_evidence[0] ? sel->tunables_evidence : "not recorded");
     fprintf(o, " |\n| Entries | %zu usable", sel->count);

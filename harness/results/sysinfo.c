@@ -116,6 +116,14 @@ void sysinfo_add_context(const sysinfo *info, int argc, char **argv)
     add_size("l2_bytes", info->l2_bytes);
     add_size("l3_bytes", info->l3_bytes);
     add_size("cores", (size_t)info->cores);
+    /* the sizes the thresholds, the sweep's shapes and the report's regions
+     * use, and what the cache probe measured (0: no probe, or no edge seen) */
+    const chanmul_cache_probe *probe = chanmul_cache_probe_current();
+    add_size("l2_measured_bytes", probe ? probe->l2_bytes : 0);
+    add_size("llc_measured_bytes", probe ? probe->llc_bytes : 0);
+    add_size("l2_usable_bytes", chanmul_l2_usable_bytes());
+    add_size("llc_usable_bytes", chanmul_llc_usable_bytes());
+    gbs_add_context("cache_sizes", chanmul_cache_sizes_status());
     gbs_add_context("compiler", info->compiler);
     gbs_add_context("cflags", info->cflags);
     gbs_add_context("openmp", info->openmp);

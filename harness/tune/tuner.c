@@ -440,8 +440,9 @@ static int tune_nontemporal(const tune_options *o, int threads, chanmul_selectio
         return err;
     int k = best_switch(ratio, rungs);
     size_t at = k < rungs ? elements[k] * sizeof(float) : 0;
-    /* the default: past the LLC, i.e. from the rung above it */
-    int default_k = rung_of(elements, rungs, llc / sizeof(float) + 1);
+    /* the default (chanmul_want_nontemporal): from half the LLC of output on,
+     * where x and y together fill it */
+    int default_k = rung_of(elements, rungs, llc / 2 / sizeof(float));
     sel->tunables.nontemporal_min_bytes =
         keep_default(ratio, rungs, k, default_k) ? 0
         : k == rungs                              ? (size_t)1 << 62

@@ -10,6 +10,7 @@
  */
 #include "chanmul_internal.h"
 #include "grad_sums.h"
+#include "json_fields.h"
 #include "selection.h"
 
 #include <errno.h>
@@ -84,9 +85,9 @@ void chanmul_heuristic_choose(const chanmul_problem *p, int threads, const chanm
         return;
     }
     snprintf(why, len, "heuristic (%s): stream with its defaults, a second thread from %zu elements "
-             "(L1d %zu KiB), streaming stores past %zu MiB (the LLC, at most %zu MiB)",
+             "(L1d %zu KiB), streaming stores from %zu KiB of output (x and y fill the LLC: %s)",
              cpu->isa, chanmul_default_min_elements_per_thread(), cpu->l1d_bytes >> 10,
-             chanmul_llc_usable_bytes() >> 20, CHANMUL_LLC_USABLE_MAX >> 20);
+             chanmul_llc_usable_bytes() >> 11, chanmul_cache_sizes_status());
 }
 
 /* ---- the process's selection file --------------------------------------------------- */
@@ -113,33 +114,6 @@ const char *chanmul_selection_default_path(char *buf, size_t len)
     else
         return NULL;
     return buf;
-}
-
-/* The whole of path, NUL-terminated, or NULL with the reason in err. */
-static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
-{
-    struct stat st;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "%s: not a regular file", path);
-        fclose(f);
-        return NULL;
-    }
-    char *text = malloc((size_t)st.st_size + 1);
-    size_t got = text ? fread(text, 1, (size_t)st.st_size, f) : 0;
-    fclose(f);
-    if (!text || got != (size_t)st.st_size) {
-        snprintf(err, errlen, "%s: %s", path, text ? "read failed" : "out of memory");
-        free(text);
-        return NULL;
-    }
-    text[got] = '\0';
-    *len = got;
-    return text;
 }
 
 static void load_once(void)
@@ -173,7 +147,7 @@ static void load_once(void)
         if (!env && stat(path, &st) != 0)
             snprintf(state.status, sizeof state.status, "no selection file (none at the default path %s)",
                      path);
-        else if (!(text = read_file(path, &len, err, sizeof err)))
+        else if (!(text = chanmul_read_text_file(path, &len, err, sizeof err)))
             snprintf(state.status, sizeof state.status, "selection file unreadable: %s", err);
         else if (chanmul_selection_parse(text, len, path, &state.sel, err, sizeof err) != 0)
             snprintf(state.status, sizeof state.status, "selection file refused: %s", err);

@@ -1,5 +1,6 @@
 /* The selection file's format: parse, validate, look up, write (selection.h). */
 #include "chanmul_internal.h"
+#include "json_fields.h"
 #include "selection.h"
 
 #include <cjson/cJSON.h>
@@ -11,120 +12,13 @@
 
 /* ---- parsing ------------------------------------------------------------------------ */
 
-/* Line and column (from 1) of offset in text. */
-static void position_of(const char *text, size_t offset, size_t *line, size_t *col)
-{
-    *line = 1;
-    *col = 1;
-    for (size_t i = 0; i < offset; i++) {
-        if (text[i] == '\n') {
-            (*line)++;
-            *col = 1;
-        } else {
-            (*col)++;
-        }
-    }
-}
-
-/* 1 when text ends inside a string or with brackets left open: a file cut
- * short (a crash during a copy, a full disk), rather than one malformed in
- * the middle, which cJSON's error position then points at. */
-static int ends_unfinished(const char *text, size_t len)
-{
-    long depth = 0;
-    int in_string = 0;
-    for (size_t i = 0; i < len; i++) {
-        char ch = text[i];
-        if (in_string) {
-            if (ch == '\\')
-                i++;
-            else if (ch == '"')
-                in_string = 0;
-        } else if (ch == '"') {
-            in_string = 1;
-        } else if (ch == '{' || ch == '[') {
-            depth++;
-        } else if (ch == '}' || ch == ']') {
-            depth--;
-        }
-    }
-    size_t last = len;
-    while (last > 0 && (text[last - 1] == ' ' || text[last - 1] == '\n' || text[last - 1] == '\t' ||
-                        text[last - 1] == '\r'))
-        last--;
-    return in_string || depth > 0 || last == 0;
-}
-
-static const cJSON *member(const cJSON *obj, const char *name, int type_mask)
-{
-    const cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, name);
-    return m && (m->type & 0xff & type_mask) ? m : NULL;
-}
-
-static int get_string(const cJSON *obj, const char *name, char *out, size_t len)
-{
-    const cJSON *m = member(obj, name, cJSON_String);
-    if (!m || strlen(m->valuestring) >= len)
-        return -1;
-    memcpy(out, m->valuestring, strlen(m->valuestring) + 1);
-    return 0;
-}
-
-/* A non-negative integer field no larger than max. */
-static int get_count(const cJSON *obj, const char *name, double max, size_t *out)
-{
-    const cJSON *m = member(obj, name, cJSON_Number);
-    if (!m || !(m->valuedouble >= 0) || m->valuedouble > max || m->valuedouble != floor(m->valuedouble))
-        return -1;
-    *out = (size_t)m->valuedouble;
-    return 0;
-}
-
-static int get_real(const cJSON *obj, const char *name, double *out)
-{
-    const cJSON *m = member(obj, name, cJSON_Number);
-    if (!m || !isfinite(m->valuedouble))
-        return -1;
-    *out = m->valuedouble;
-    return 0;
-}
-
-static int parse_cpu(const cJSON *cpu, chanmul_cpu_signature *sig, const char **bad)
-{
-    size_t v;
-    memset(sig, 0, sizeof *sig);
-#define CPU_STR(f)                                                                        \
-    if (get_string(cpu, #f, sig->f, sizeof sig->f)) {                                     \
-        *bad = "cpu." #f;                                                                 \
-        return -1;                                                                        \
-    }
-#define CPU_NUM(f, T)                                                                     \
-    if (get_count(cpu, #f, 9007199254740992.0, &v)) {                                    \
-        *bad = "cpu." #f;                                                                 \
-        return -1;                                                                        \
-    }                                                                                     \
-    sig->f = (T)v;
-    CPU_STR(vendor)
-    CPU_NUM(family, int)
-    CPU_NUM(model, int)
-    CPU_STR(flags)
-    CPU_STR(isa)
-    CPU_NUM(l1d_bytes, size_t)
-    CPU_NUM(l2_bytes, size_t)
-    CPU_NUM(llc_bytes, size_t)
-    CPU_NUM(cores, int)
-#undef CPU_STR
-#undef CPU_NUM
-    return 0;
-}
-
 static int parse_build(const cJSON *build, chanmul_selection *sel, const char **bad)
 {
     static const char *const fields[] = {"version", "git_revision", "compiler", "flags"};
     const char *values[4];
     size_t total = 0;
     for (int i = 0; i < 4; i++) {
-        const cJSON *m = member(build, fields[i], cJSON_String);
+        const cJSON *m = chanmul_json_member(build, fields[i], cJSON_String);
         if (!m) {
             *bad = fields[i];
             return -1;
@@ -165,18 +59,18 @@ static int parse_entry(const cJSON *e, chanmul_selection_entry *out, char *why, 
     size_t v;
     if (!cJSON_IsObject(e))
         return snprintf(why, len, "not an object"), -1;
-    if (get_string(e, "op", name, sizeof name) || chanmul_op_parse(name, &out->p.op) != 0)
+    if (chanmul_json_get_string(e, "op", name, sizeof name) || chanmul_op_parse(name, &out->p.op) != 0)
         return snprintf(why, len, "missing or unknown op"), -1;
-    if (get_string(e, "layout", name, sizeof name) ||
+    if (chanmul_json_get_string(e, "layout", name, sizeof name) ||
         (strcmp(name, "nhwc") != 0 && strcmp(name, "nchw") != 0))
         return snprintf(why, len, "missing or unknown layout"), -1;
     out->p.layout = strcmp(name, "nhwc") == 0 ? CHANMUL_NHWC : CHANMUL_NCHW;
     size_t *dims[4] = {&out->p.n, &out->p.h, &out->p.w, &out->p.c};
     static const char *const dim_names[4] = {"n", "h", "w", "c"};
     for (int i = 0; i < 4; i++)
-        if (get_count(e, dim_names[i], 1u << 30, dims[i]) || *dims[i] == 0)
+        if (chanmul_json_get_count(e, dim_names[i], 1u << 30, dims[i]) || *dims[i] == 0)
             return snprintf(why, len, "missing or bad '%s'", dim_names[i]), -1;
-    if (get_count(e, "threads", 4096, &v) || v == 0)
+    if (chanmul_json_get_count(e, "threads", 4096, &v) || v == 0)
         return snprintf(why, len, "missing or bad 'threads'"), -1;
     out->threads = (int)v;
     const cJSON *winner = cJSON_GetObjectItemCaseSensitive(e, "winner");
@@ -185,16 +79,16 @@ static int parse_entry(const cJSON *e, chanmul_selection_entry *out, char *why, 
         return snprintf(why, len, "winner '%s' cannot be used here",
                         cJSON_IsString(winner) ? winner->valuestring : "?"), -1;
     out->runner_up = selectable_by_name(cJSON_GetObjectItemCaseSensitive(e, "runner_up"), out->p.op);
-    if (get_real(e, "winner_ns", &out->winner_ns) || out->winner_ns <= 0)
+    if (chanmul_json_get_real(e, "winner_ns", &out->winner_ns) || out->winner_ns <= 0)
         return snprintf(why, len, "missing or bad 'winner_ns'"), -1;
     /* the margin is evidence for explain and the report, not needed to decide */
-    get_real(e, "runner_up_ns", &out->runner_up_ns);
-    get_real(e, "margin", &out->margin);
-    get_real(e, "margin_low", &out->margin_low);
-    get_real(e, "margin_high", &out->margin_high);
+    chanmul_json_get_real(e, "runner_up_ns", &out->runner_up_ns);
+    chanmul_json_get_real(e, "margin", &out->margin);
+    chanmul_json_get_real(e, "margin_low", &out->margin_low);
+    chanmul_json_get_real(e, "margin_high", &out->margin_high);
     out->tie = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "tie"));
     out->uses_tunables = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "uses_tunables"));
-    const cJSON *cands = member(e, "candidates", cJSON_Object), *c;
+    const cJSON *cands = chanmul_json_member(e, "candidates", cJSON_Object), *c;
     cJSON_ArrayForEach(c, cands)
     {
         const chanmul_impl *impl = chanmul_impl_find(c->string);
@@ -213,19 +107,14 @@ int chanmul_selection_parse(const char *text, size_t len, const char *path, chan
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
     if (!root) {
-        int truncated = ends_unfinished(text, len);
-        size_t offset = truncated ? len : end && end >= text && end <= text + len ? (size_t)(end - text) : len;
-        size_t line, col;
-        position_of(text, offset, &line, &col);
-        snprintf(err, errlen, "%s:%zu:%zu: %s", path, line, col,
-                 truncated ? "truncated: the JSON ends before it is complete" : "malformed JSON");
+        chanmul_json_syntax_error(text, len, end, path, err, errlen);
         return CHANMUL_ESELECTION;
     }
     const char *bad = NULL;
     size_t format = 0;
-    const cJSON *cpu = member(root, "cpu", cJSON_Object), *build = member(root, "build", cJSON_Object);
-    const cJSON *entries = member(root, "entries", cJSON_Array);
-    if (!cJSON_IsObject(root) || get_count(root, "chanmul_selection", 1e9, &format))
+    const cJSON *cpu = chanmul_json_member(root, "cpu", cJSON_Object), *build = chanmul_json_member(root, "build", cJSON_Object);
+    const cJSON *entries = chanmul_json_member(root, "entries", cJSON_Array);
+    if (!cJSON_IsObject(root) || chanmul_json_get_count(root, "chanmul_selection", 1e9, &format))
         bad = "chanmul_selection (the format version)";
     else if (format != CHANMUL_SELECTION_FORMAT)
         bad = "chanmul_selection: a format version this build does not read";
@@ -236,7 +125,7 @@ int chanmul_selection_parse(const char *text, size_t len, const char *path, chan
     else if (!entries)
         bad = "entries";
     int rc = 0;
-    if (!bad && parse_cpu(cpu, &sel->cpu, &bad) != 0)
+    if (!bad && chanmul_json_parse_cpu(cpu, &sel->cpu, &bad) != 0)
         rc = CHANMUL_ESELECTION;
     if (!bad && !rc)
         rc = parse_build(build, sel, &bad);
@@ -249,15 +138,15 @@ int chanmul_selection_parse(const char *text, size_t len, const char *path, chan
         chanmul_selection_free(sel);
         return rc == CHANMUL_ENOMEM ? rc : CHANMUL_ESELECTION;
     }
-    get_string(root, "command", sel->command, sizeof sel->command);
-    const cJSON *tun = member(root, "tunables", cJSON_Object);
+    chanmul_json_get_string(root, "command", sel->command, sizeof sel->command);
+    const cJSON *tun = chanmul_json_member(root, "tunables", cJSON_Object);
     if (tun) {
         size_t v;
-        if (get_count(tun, "min_elements_per_thread", 1e15, &v) == 0)
+        if (chanmul_json_get_count(tun, "min_elements_per_thread", 1e15, &v) == 0)
             sel->tunables.min_elements_per_thread = v;
-        if (get_count(tun, "nontemporal_min_bytes", 1.8e19, &v) == 0)
+        if (chanmul_json_get_count(tun, "nontemporal_min_bytes", 1.8e19, &v) == 0)
             sel->tunables.nontemporal_min_bytes = v;
-        get_string(tun, "evidence", sel->tunables_evidence, sizeof sel->tunables_evidence);
+        chanmul_json_get_string(tun, "evidence", sel->tunables_evidence, sizeof sel->tunables_evidence);
     }
     size_t n = (size_t)cJSON_GetArraySize(entries);
     sel->entries = calloc(n ? n : 1, sizeof *sel->entries);
@@ -581,15 +470,7 @@ char *chanmul_selection_format(const chanmul_selection *sel)
              (build = cJSON_AddObjectToObject(root, "build")) &&
              (tun = cJSON_AddObjectToObject(root, "tunables")) &&
              (entries = cJSON_AddArrayToObject(root, "entries"));
-    ok = ok && cJSON_AddStringToObject(cpu, "vendor", c->vendor) &&
-         cJSON_AddNumberToObject(cpu, "family", c->family) &&
-         cJSON_AddNumberToObject(cpu, "model", c->model) &&
-         cJSON_AddStringToObject(cpu, "flags", c->flags) &&
-         cJSON_AddStringToObject(cpu, "isa", c->isa) &&
-         cJSON_AddNumberToObject(cpu, "l1d_bytes", (double)c->l1d_bytes) &&
-         cJSON_AddNumberToObject(cpu, "l2_bytes", (double)c->l2_bytes) &&
-         cJSON_AddNumberToObject(cpu, "llc_bytes", (double)c->llc_bytes) &&
-         cJSON_AddNumberToObject(cpu, "cores", c->cores);
+    ok = ok && chanmul_json_add_cpu(cpu, c);
     ok = ok && cJSON_AddStringToObject(build, "version", sel->build.version) &&
          cJSON_AddStringToObject(build, "git_revision", sel->build.git_revision) &&
          cJSON_AddStringToObject(build, "compiler", sel->build.compiler) &&
