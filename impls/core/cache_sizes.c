@@ -72,12 +72,9 @@ int chanmul_cache_probe_parse(const char *text, size_t len, const char *path, ch
                               char *err, size_t errlen)
 {
     memset(p, 0, sizeof *p);
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
-    if (!root) {
-        chanmul_json_syntax_error(text, len, end, path, err, errlen);
+    cJSON *root = chanmul_json_parse(text, len, path, err, errlen);
+    if (!root)
         return CHANMUL_ESELECTION;
-    }
     const char *bad = NULL;
     size_t format = 0, v;
     const cJSON *cpu = chanmul_json_member(root, "cpu", cJSON_Object);

@@ -118,15 +118,19 @@ int chanmul_json_parse_cpu(const cJSON *cpu, chanmul_cpu_signature *sig, const c
     return 0;
 }
 
-void chanmul_json_syntax_error(const char *text, size_t len, const char *end, const char *path,
-                               char *err, size_t errlen)
+cJSON *chanmul_json_parse(const char *text, size_t len, const char *path, char *err, size_t errlen)
 {
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    if (root)
+        return root;
     int truncated = ends_unfinished(text, len);
     size_t offset = truncated ? len : end && end >= text && end <= text + len ? (size_t)(end - text) : len;
     size_t line, col;
     position_of(text, offset, &line, &col);
     snprintf(err, errlen, "%s:%zu:%zu: %s", path, line, col,
              truncated ? "truncated: the JSON ends before it is complete" : "malformed JSON");
+    return NULL;
 }
 
 int chanmul_json_add_cpu(cJSON *cpu, const chanmul_cpu_signature *c)

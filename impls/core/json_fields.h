@@ -21,10 +21,10 @@ int chanmul_json_get_real(const cJSON *obj, const char *name, double *out);
 int chanmul_json_parse_cpu(const cJSON *cpu, chanmul_cpu_signature *sig, const char **bad);
 /* Adds sig's fields to the object cpu: 1, or 0 when out of memory. */
 int chanmul_json_add_cpu(cJSON *cpu, const chanmul_cpu_signature *sig);
-/* "path:line:column: malformed JSON" (or "truncated: ..." when the text ends
- * inside a string or with brackets open) into err, from cJSON's end pointer. */
-void chanmul_json_syntax_error(const char *text, size_t len, const char *end, const char *path,
-                               char *err, size_t errlen);
+/* The JSON tree of text, or NULL with "path:line:column: malformed JSON" (or
+ * "truncated: ..." when the text ends inside a string or with brackets open)
+ * in err. */
+cJSON *chanmul_json_parse(const char *text, size_t len, const char *path, char *err, size_t errlen);
 /* The whole of path, NUL-terminated, or NULL with the reason in err. */
 char *chanmul_read_text_file(const char *path, size_t *len, char *err, size_t errlen);
 
