@@ -288,6 +288,14 @@ chanmul_isa chanmul_cpu_isa(void);
 const char *chanmul_isa_cap_error(void);
 /* The best ISA the CPU itself supports, ignoring the cap. */
 chanmul_isa chanmul_cpu_isa_uncapped(void);
+/* The vector code paths the kernels have really run since the process began
+ * (or since chanmul_isa_ran_clear): bit (1u << isa) for each ISA a dispatching
+ * kernel (the range kernels, the scale-and-shift's loops, scale_grad's sums)
+ * chose at a call. What a test or `chanmul verify` checks the cap against:
+ * the ISA the kernels ran, not the one the environment asks for. The kernels
+ * that do not dispatch (naive, the reference, the peers) set no bit. */
+unsigned chanmul_isa_ran(void);
+void chanmul_isa_ran_clear(void);
 /* Threads used for a `threads` argument of 0. */
 int chanmul_default_threads(void);
 /* Size of the last-level cache in bytes as CPUID reports it (32 MiB if the OS

@@ -583,6 +583,7 @@ static void test_isa_cap(void)
 {
     const char *saved = getenv("CHANMUL_MAX_ISA");
     char *saved_copy = saved ? strdup(saved) : NULL;
+    chanmul_isa first_call_isa = chanmul_cpu_isa(); /* the cap this process started with */
 
     set_cap(NULL);
     chanmul_isa best = chanmul_cpu_isa_uncapped();
@@ -627,7 +628,11 @@ static void test_isa_cap(void)
     set_cap(NULL);
     CHECK(chanmul_isa_cap_error() == NULL, "chanmul_isa_cap_error() without CHANMUL_MAX_ISA is not NULL");
 
-    /* Under every cap, every implementation still computes the right thing. */
+    /* A cap set after the kernels' first call changes nothing they run (they
+     * read it once, README "ISA selection"): every implementation still
+     * computes the right thing, and chanmul_isa_ran() shows only the ISA of
+     * the cap this process started with. The capped paths themselves run in
+     * processes started under each cap (isa_ran_*, the capped verify runs). */
     static const char *caps[] = {"scalar", "avx2", "avx512"};
     chanmul_problem shapes[] = {problem(CHANMUL_NHWC, 2, 3, 3, 17), problem(CHANMUL_NCHW, 2, 3, 3, 17),
                                 problem(CHANMUL_NHWC, 1, 1, 5, 3), problem(CHANMUL_NCHW, 1, 5, 7, 3)};
@@ -652,6 +657,10 @@ static void test_isa_cap(void)
         }
     }
 
+    unsigned ran = chanmul_isa_ran();
+    CHECK(ran == 0 || ran == 1u << first_call_isa,
+          "after caps set in-process the kernels ran ISA mask %#x; only %s (the first call's) was expected",
+          ran, chanmul_isa_name(first_call_isa));
     set_cap(saved_copy);
     free(saved_copy);
 }

@@ -21,6 +21,8 @@
  */
 #include "bench_engine.h"
 
+#include "interrupt.h"
+
 #include "chanmul_internal.h"
 #include "cli.h"
 #include "clock.h"
@@ -327,10 +329,11 @@ static double adjacent_prepared_bps(const bench_group *g, const chanmul_impl *im
 static void progress(bench_item *item)
 {
     bench_engine *e = item->engine;
-    if (!e->cfg.progress)
-        return;
     if (item->calls++ < e->repetitions)
         e->reps_started++;
+    interrupt_progress(e->reps_started, e->item_count * (size_t)e->repetitions, "benchmark repetitions");
+    if (!e->cfg.progress)
+        return;
     static int tty = -1;
     if (tty < 0)
         tty = isatty(STDERR_FILENO);
@@ -656,6 +659,7 @@ int bench_engine_run(bench_engine *e, int gb_argc, char **gb_argv, const char *j
         return EXIT_USAGE;
     }
     close(raw_fd);
+    interrupt_remove_on_signal(raw);
     char out_flag[600], reps_flag[64], time_flag[64];
     snprintf(out_flag, sizeof out_flag, "--benchmark_out=%s", raw);
     snprintf(reps_flag, sizeof reps_flag, "--benchmark_repetitions=%d", cfg->repetitions);
@@ -695,9 +699,13 @@ int bench_engine_run(bench_engine *e, int gb_argc, char **gb_argv, const char *j
     free(args);
     int rc = results_finish(raw, json_path ? json_path : raw, stdout);
     remove(raw); /* (when json_path is NULL the summary table was all that was asked for) */
-    if (rc == 0 && json_path)
+    if (rc == 0 && json_path) {
+        interrupt_output_written();
         fprintf(stdout, "results: %s\n", json_path);
-    return rc == 0 ? 0 : EXIT_VERDICT;
+    }
+    /* a results file that could not be read back or written (the message named
+     * it; an earlier file at json_path is left whole): not a verdict */
+    return rc == 0 ? 0 : EXIT_USAGE;
 }
 
 bench_engine *bench_engine_new(const bench_config *cfg)

@@ -7,14 +7,19 @@
 #include "chanmul_internal.h"
 #include "cli.h"
 #include "clock.h"
+#include "interrupt.h"
 #include "paths.h"
 #include "shape.h"
 #include "sweep_plan.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* The longest --min-time, in seconds. */
+#define BENCH_MAX_MIN_TIME 3600.0
 
 /* ---- shared option handling --------------------------------------------------------- */
 
@@ -40,6 +45,10 @@ static int common_option(int argc, char **argv, int *i, bench_args *a, const cha
         return rc;
     }
     if ((rc = cli_option(argc, argv, i, "--json", &v)) != 0) {
+        if (rc > 0 && !*v) {
+            fprintf(stderr, "chanmul %s: --json needs a file name\n", cmd);
+            return -1;
+        }
         a->json = v;
         return rc;
     }
@@ -61,8 +70,10 @@ static int common_option(int argc, char **argv, int *i, bench_args *a, const cha
     }
     if ((rc = cli_option(argc, argv, i, "--min-time", &v)) != 0) {
         char *end;
-        if (rc > 0 && ((a->min_time = strtod(v, &end)) <= 0 || *end)) {
-            fprintf(stderr, "chanmul %s: --min-time takes seconds > 0, not '%s'\n", cmd, v);
+        /* (not NaN, not inf: a timing loop must end; an hour per benchmark is plenty) */
+        if (rc > 0 && (!*v || !((a->min_time = strtod(v, &end)) > 0 && a->min_time <= BENCH_MAX_MIN_TIME) || *end)) {
+            fprintf(stderr, "chanmul %s: --min-time takes seconds > 0 and at most %g, not '%s'\n", cmd,
+                    BENCH_MAX_MIN_TIME, v);
             return -1;
         }
         return rc;
@@ -187,11 +198,21 @@ static int bench_command(command_state *cs, int argc, char **argv)
     }
     if (cli_shapes_resolve("chanmul bench", &p, (int)p.op, have_shape, have_shape2, &shape2))
         return EXIT_USAGE;
+    if (a.json && cli_check_output("chanmul bench", "--json", a.json, 0) != 0)
+        return EXIT_USAGE;
+    interrupt_install("chanmul bench", a.json); /* (from here on: the probe, the verification, the timing) */
     int err;
     if (chanmul_problem_elements(&p, &err) == 0) {
         fprintf(stderr, "chanmul bench: shape has %s; nothing to time\n",
                 err ? "too many elements" : "a zero dimension");
         return EXIT_USAGE;
+    }
+    chanmul_desc d;
+    if (chanmul_desc_init(&d, &p) == 0) {
+        /* the timed buffers (x at least as long as y, as the baselines copy it) beside the verifier's case */
+        double timed = chanmul_desc_bytes(&d) + (double)chanmul_shape_elements(&d.out[0], &err) * sizeof(float);
+        if (cli_check_memory("chanmul bench", &p, timed < 1.8e19 ? (size_t)timed : SIZE_MAX) != 0)
+            return EXIT_USAGE;
     }
     cli_ensure_cache_probe("bench");
     verify_target *targets;
@@ -249,13 +270,19 @@ static int sweep_command(command_state *cs, int argc, char **argv)
             if (rc < 0)
                 return EXIT_USAGE;
         } else if ((rc = cli_option(argc, argv, &i, "--profile", &v)) != 0) {
-            if (rc < 0 || !(prof = sweep_profile_find(v))) {
+            if (rc < 0)
+                return EXIT_USAGE; /* (cli_option said the value is missing) */
+            if (!(prof = sweep_profile_find(v))) {
                 fprintf(stderr, "chanmul sweep: unknown profile '%s' (valid: quick, full)\n", v ? v : "");
                 return EXIT_USAGE;
             }
         } else if ((rc = cli_option(argc, argv, &i, "--out", &v)) != 0) {
             if (rc < 0)
                 return EXIT_USAGE;
+            if (!*v) {
+                fprintf(stderr, "chanmul sweep: --out needs a folder\n");
+                return EXIT_USAGE;
+            }
             out_dir = v;
         } else if (strcmp(argv[i], "--no-large") == 0) {
             include_large = 0;
@@ -277,18 +304,12 @@ static int sweep_command(command_state *cs, int argc, char **argv)
                         a.min_time > 0 ? a.min_time : prof->min_time, prof->threaded_only_above_one, 1};
     int max_threads = a.have_threads ? chanmul_resolve_threads(a.threads) : chanmul_default_threads();
     int min_threads = a.have_threads ? max_threads : 1;
-    char out_path[1024];
+    static char out_path[1024]; /* (static: the interrupt handler names it) */
     snprintf(out_path, sizeof out_path, "%s/sweep-%s.json", out_dir, prof->name);
-    /* the folder the results go to: --json's when given (compare --paired does), else --out */
-    char json_dir[1024];
-    if (a.json) {
-        path_parent_dir(a.json, json_dir, sizeof json_dir);
-        out_dir = json_dir;
-    }
-    if (access(out_dir, W_OK) != 0) {
-        fprintf(stderr, "chanmul sweep: output folder '%s' does not exist or is not writable\n", out_dir);
+    /* the file the results go to: --json's when given (compare --paired does), else in --out */
+    if (cli_check_output("chanmul sweep", a.json ? "--json" : "--out", a.json ? a.json : out_path, 0) != 0)
         return EXIT_USAGE;
-    }
+    interrupt_install("chanmul sweep", a.json ? a.json : out_path);
     cli_ensure_cache_probe("sweep"); /* the DRAM shapes are sized from the LLC */
     size_t shape_count;
     chanmul_problem *shapes = sweep_shapes(prof, only_op, include_large, &shape_count);

@@ -62,6 +62,18 @@ const char *cli_covered_ops(const chanmul_impl *impl, char *buf, size_t len);
 /* Prints the registered names, for usage errors. */
 void cli_print_impl_names(FILE *out);
 
+/* Before any work: 0 when a file can be written at path (paths.h's
+ * path_check_output; may_create: its folder may be missing, if it can be made), else
+ * EXIT_USAGE after printing "CMD: cannot write FLAG 'path': ..." naming the
+ * path or folder at fault. */
+int cli_check_output(const char *cmd, const char *flag, const char *path, int may_create);
+
+/* Before allocating for a shape the user gave: 0 when one verifier case of p
+ * (verify_case_bytes) plus extra_bytes fits the memory available
+ * (sysinfo_memory_available), else EXIT_USAGE after printing both sizes and
+ * what limits the memory. */
+int cli_check_memory(const char *cmd, const chanmul_problem *p, size_t extra_bytes);
+
 /* The verbs. */
 int cmd_list(int argc, char **argv);
 int cmd_verify(int argc, char **argv);

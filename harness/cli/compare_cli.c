@@ -158,7 +158,9 @@ static int parse_args(int argc, char **argv, compare_args *a)
                 return EXIT_USAGE;
             a->json = choice;
         } else if ((rc = cli_option(argc, argv, &i, "--out", &v)) != 0) {
-            if (rc < 0 || !*v) {
+            if (rc < 0)
+                return EXIT_USAGE; /* (cli_option said the value is missing) */
+            if (!*v) {
                 fprintf(stderr, "chanmul compare: --out needs a file name\n");
                 return EXIT_USAGE;
             }
@@ -173,7 +175,9 @@ static int parse_args(int argc, char **argv, compare_args *a)
                 return EXIT_USAGE;
             }
         } else if ((rc = cli_option(argc, argv, &i, "--keep", &v)) != 0) {
-            if (rc < 0 || !*v) {
+            if (rc < 0)
+                return EXIT_USAGE; /* (cli_option said the value is missing) */
+            if (!*v) {
                 fprintf(stderr, "chanmul compare: --keep needs a folder\n");
                 return EXIT_USAGE;
             }
@@ -524,6 +528,8 @@ int cmd_compare(int argc, char **argv)
     int rc = parse_args(argc, argv, &a);
     if (rc)
         return rc;
+    if (a.out && cli_check_output("chanmul compare", "--out", a.out, 0) != 0)
+        return EXIT_USAGE; /* (before a paired run's rounds, not after) */
     char dir[512] = "", (*paths)[600] = NULL;
     int npaths = 0;
     if (a.old_exe) {

@@ -28,7 +28,12 @@ static const char *cli_axes_text(unsigned axes, chanmul_layout layout, char *buf
 
 int cmd_list(int argc, char **argv)
 {
-    (void)argv;
+    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        printf("usage: chanmul list\n"
+               "  every implementation, whether it runs on this CPU (and why not), the CPU and the\n"
+               "  cache sizes reported, measured and in use\n");
+        return 0;
+    }
     if (argc > 1) {
         fprintf(stderr, "chanmul list: takes no arguments\n");
         return EXIT_USAGE;

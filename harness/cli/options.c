@@ -2,10 +2,15 @@
  * (options, targets, warnings). The verbs are in harness/cli/<verb>_cli.c. */
 #include "cli.h"
 
+#include "paths.h"
+#include "report_model.h"
 #include "plugin.h"
 #include "shape.h"
+#include "sysinfo.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,10 +235,10 @@ int cli_layout_option(int argc, char **argv, int *i, const char *cmd, chanmul_la
 {
     const char *v = NULL;
     int rc = cli_option(argc, argv, i, "--layout", &v);
-    if (rc == 0)
-        return 0;
-    if (rc < 0 || layout_parse(v, layout) != 0) {
-        fprintf(stderr, "%s: unknown layout '%s' (valid: nhwc, nchw)\n", cmd, v ? v : "");
+    if (rc <= 0)
+        return rc; /* another option, or a missing value cli_option reported */
+    if (layout_parse(v, layout) != 0) {
+        fprintf(stderr, "%s: unknown layout '%s' (valid: nhwc, nchw)\n", cmd, v);
         return -1;
     }
     return 1;
@@ -254,3 +259,35 @@ void cli_warn_isa_cap(const char *cmd)
                 cmd, bad);
 }
 
+
+int cli_check_output(const char *cmd, const char *flag, const char *path, int may_create)
+{
+    char which[1024];
+    if (path_check_output(path, may_create, which, sizeof which) == 0)
+        return 0;
+    int e = errno;
+    if (strcmp(which, path) == 0)
+        fprintf(stderr, "%s: cannot write %s '%s': %s\n", cmd, flag, path, strerror(e));
+    else
+        fprintf(stderr, "%s: cannot write %s '%s': its folder '%s': %s\n", cmd, flag, path, which,
+                strerror(e));
+    return EXIT_USAGE;
+}
+
+int cli_check_memory(const char *cmd, const chanmul_problem *p, size_t extra_bytes)
+{
+    size_t case_bytes = verify_case_bytes(p);
+    size_t need = case_bytes > SIZE_MAX - extra_bytes ? SIZE_MAX : case_bytes + extra_bytes;
+    char source[64];
+    size_t avail = sysinfo_memory_available(source, sizeof source);
+    if (need <= avail)
+        return 0;
+    char shape[192], need_text[32], avail_text[32];
+    fprintf(stderr, "%s: shape %s needs %s of memory at once (the operands, the verifier's copies and "
+            "expected outputs%s), but %s is available (%s): refused before allocating anything\n",
+            cmd, shape_format(p, shape, sizeof shape),
+            need == SIZE_MAX ? "more than 16 EiB" : rp_fmt_bytes((double)need, need_text, sizeof need_text),
+            extra_bytes ? ", and the buffers timed" : "", rp_fmt_bytes((double)avail, avail_text, sizeof avail_text),
+            source);
+    return EXIT_USAGE;
+}

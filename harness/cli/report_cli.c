@@ -25,6 +25,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define DEFAULT_RESULTS "results/latest.json"
 #define DEFAULT_OUT "report.md"
@@ -65,25 +67,33 @@ static int parse_args(int argc, char **argv, report_args *a)
         const char *v = NULL;
         int rc;
         if ((rc = cli_option(argc, argv, &i, "--out", &v)) != 0) {
-            if (rc < 0 || !*v) {
+            if (rc < 0)
+                return EXIT_USAGE; /* (cli_option said the value is missing) */
+            if (!*v) {
                 fprintf(stderr, "chanmul report: --out needs a file name\n");
                 return EXIT_USAGE;
             }
             a->out = v;
         } else if ((rc = cli_option(argc, argv, &i, "--baseline", &v)) != 0) {
-            if (rc < 0 || !*v) {
+            if (rc < 0)
+                return EXIT_USAGE; /* (cli_option said the value is missing) */
+            if (!*v) {
                 fprintf(stderr, "chanmul report: --baseline needs a results file\n");
                 return EXIT_USAGE;
             }
             a->baseline = v;
         } else if ((rc = cli_option(argc, argv, &i, "--selection", &v)) != 0) {
-            if (rc < 0 || !*v) {
+            if (rc < 0)
+                return EXIT_USAGE; /* (cli_option said the value is missing) */
+            if (!*v) {
                 fprintf(stderr, "chanmul report: --selection needs a selection file\n");
                 return EXIT_USAGE;
             }
             a->selection = v;
         } else if ((rc = cli_option(argc, argv, &i, "--plots", &v)) != 0) {
-            if (rc < 0 || !*v) {
+            if (rc < 0)
+                return EXIT_USAGE; /* (cli_option said the value is missing) */
+            if (!*v) {
                 fprintf(stderr, "chanmul report: --plots needs a directory\n");
                 return EXIT_USAGE;
             }
@@ -101,6 +111,9 @@ static int parse_args(int argc, char **argv, report_args *a)
     }
     if (!a->nfiles)
         a->files[a->nfiles++] = DEFAULT_RESULTS;
+    /* (its folder may be missing: make_plots makes it, once the inputs are read) */
+    if (cli_check_output("chanmul report", "--out", a->out, 1) != 0)
+        return EXIT_USAGE;
     return -1;
 }
 
@@ -193,7 +206,12 @@ static int load_selection(report *r, const char *path, chanmul_selection *sel)
 /* The plots: the data files always, the images when gnuplot is there, in
  * plots_dir (created, with the report's folder; its trailing slashes removed
  * into plots_clean, as the report names it). Returns 0, or -1 after printing why. */
-static int make_plots(report *r, const char *out, const char *plots_dir, char *plots_clean, size_t len)
+/* The plots are written into a staging folder inside the plots folder
+ * (stage, PATH_MAX bytes), and moved into place only once report.md is
+ * written: a report that fails (a full disk, an unwritable file) leaves the
+ * earlier report and its plots as they were. */
+static int make_plots(report *r, const char *out, const char *plots_dir, char *plots_clean, size_t len,
+                      char *stage)
 {
     char outdir[PATH_MAX];
     path_parent_dir(out, outdir, sizeof outdir);
@@ -208,7 +226,18 @@ static int make_plots(report *r, const char *out, const char *plots_dir, char *p
     }
     path_trim_slashes(plots_dir, plots_clean, len);
     path_relative_dir(outdir, plots_clean, r->plots_rel, sizeof r->plots_rel);
-    rp_plotter_init(&r->plotter, plots_clean);
+    if (snprintf(stage, PATH_MAX, "%s/.chanmul-report-%ld", plots_clean, (long)getpid()) >= PATH_MAX) {
+        fprintf(stderr, "chanmul report: the plots directory's name is too long: '%s'\n", plots_clean);
+        stage[0] = '\0';
+        return -1;
+    }
+    if (mkdir(stage, 0755) != 0) {
+        fprintf(stderr, "chanmul report: cannot write in the plots directory '%s': %s\n", plots_clean,
+                strerror(errno));
+        stage[0] = '\0';
+        return -1;
+    }
+    rp_plotter_init(&r->plotter, plots_clean, stage);
     report_palette(r, &r->plotter.palette, &r->plotter.npalette);
     if (!r->plotter.available)
         fprintf(stderr, "chanmul report: no images: %s\n", r->plotter.why);
@@ -280,14 +309,14 @@ int cmd_report(int argc, char **argv)
 
     /* 1. read everything; nothing is written before all of it is good */
     status = EXIT_USAGE;
-    char plots_clean[PATH_MAX];
+    char plots_clean[PATH_MAX], stage[PATH_MAX] = "";
     if ((a.selection && load_selection(&r, a.selection, &sel) != 0) ||
         load_machines(&r, a.files, a.nfiles) != 0 ||
         (a.baseline && compare_baseline(&r, a.baseline, a.files[0], &base, &first_all_ops) != 0))
         goto out;
 
     /* 2. plots */
-    if (make_plots(&r, a.out, a.plots, plots_clean, sizeof plots_clean) != 0)
+    if (make_plots(&r, a.out, a.plots, plots_clean, sizeof plots_clean, stage) != 0)
         goto out;
 
     /* 3. the report: the target verdicts first (the summary at its top quotes them) */
@@ -319,6 +348,13 @@ int cmd_report(int argc, char **argv)
         goto out;
     }
     free(text);
+    if (path_move_files(stage, plots_clean) != 0) {
+        fprintf(stderr, "chanmul report: wrote %s, but could not move its plots from %s into %s: %s\n", a.out,
+                stage, plots_clean, strerror(errno));
+        goto out;
+    }
+    if (!r.plotter.failures)
+        unlink(r.plotter.log_shown); /* an earlier run's log, now stale */
     int images = 0;
     for (int k = 0; k < r.nm; k++)
         for (int p = 0; p < RP_PLOT_COUNT; p++)
@@ -327,6 +363,8 @@ int cmd_report(int argc, char **argv)
            images, images == 1 ? "" : "s", plots_clean);
     status = 0;
 out:
+    if (stage[0])
+        path_remove_flat_dir(stage); /* (empty after a report that was written) */
     report_release(&r, &base, &first_all_ops);
     chanmul_selection_free(&sel);
     free(a.files);

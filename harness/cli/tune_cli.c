@@ -5,6 +5,7 @@
 #include "chanmul_internal.h"
 #include "cli.h"
 #include "files.h"
+#include "interrupt.h"
 #include "paths.h"
 #include "selection.h"
 #include "shape.h"
@@ -37,6 +38,10 @@ int cmd_tune(int argc, char **argv)
         } else if ((rc = cli_option(argc, argv, &i, "--out", &v)) != 0) {
             if (rc < 0)
                 return EXIT_USAGE;
+            if (!*v) {
+                fprintf(stderr, "chanmul tune: --out needs a file name\n");
+                return EXIT_USAGE;
+            }
             out = v;
         } else if ((rc = cli_op_option(argc, argv, &i, "chanmul tune", 1, &op)) != 0) {
             if (rc < 0)
@@ -76,6 +81,8 @@ int cmd_tune(int argc, char **argv)
         return EXIT_USAGE;
     }
     /* the destination must be writable before minutes of measuring */
+    if (cli_check_output("chanmul tune", "--out", out, 1) != 0)
+        return EXIT_USAGE;
     char dir[1024];
     path_parent_dir(out, dir, sizeof dir);
     if (path_mkdirs(dir) != 0) {
@@ -85,6 +92,7 @@ int cmd_tune(int argc, char **argv)
     }
     char command[512];
     join_command(argc, argv, command, sizeof command);
+    interrupt_install("chanmul tune", out);
     cli_ensure_cache_probe("tune"); /* the streaming-store ladder is sized from the LLC */
     tune_options o = {profile, op, !quiet, command, quiet ? NULL : stdout};
     chanmul_selection sel;
@@ -103,6 +111,7 @@ int cmd_tune(int argc, char **argv)
         return EXIT_USAGE;
     }
     free(text);
+    interrupt_output_written();
     printf("tune: %zu entries, a second thread from %zu elements, streaming stores past %zu bytes "
            "(0: stream's default) -> %s\n",
            entries, tun.min_elements_per_thread, tun.nontemporal_min_bytes, out);
@@ -144,7 +153,9 @@ int cmd_explain(int argc, char **argv)
             if (rc < 0)
                 return EXIT_USAGE;
         } else if ((rc = cli_option(argc, argv, &i, "--threads", &v)) != 0) {
-            if (rc < 0 || int_parse(v, &threads) != 0) {
+            if (rc < 0)
+                return EXIT_USAGE; /* (cli_option said the value is missing) */
+            if (int_parse(v, &threads) != 0) {
                 fprintf(stderr, "chanmul explain: --threads takes a non-negative integer, not '%s'\n",
                         rc < 0 ? "" : v);
                 return EXIT_USAGE;

@@ -1,9 +1,12 @@
 /* `chanmul verify`: its options, then the verifier (harness/verify). */
 #include "cli.h"
 #include "plugin.h"
+#include "plugin_isolation.h"
 #include "shape.h"
+#include "sysinfo.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,13 +62,16 @@ int cmd_verify(int argc, char **argv)
             if (rc < 0)
                 return EXIT_USAGE;
         } else if ((rc = cli_option(argc, argv, &i, "--shape-seed", &v)) != 0) {
-            char *end;
-            if (rc < 0 || !*v || !isdigit((unsigned char)*v) || (o.shape_seed = strtoull(v, &end, 10), *end)) {
-                fprintf(stderr, "chanmul verify: --shape-seed takes an unsigned integer\n");
+            if (rc < 0)
+                return EXIT_USAGE;
+            if (u64_parse(v, &o.shape_seed) != 0) {
+                fprintf(stderr, "chanmul verify: --shape-seed takes an unsigned 64-bit integer, not '%s'\n", v);
                 return EXIT_USAGE;
             }
         } else if ((rc = cli_option(argc, argv, &i, "--random-shapes", &v)) != 0) {
-            if (rc < 0 || int_parse(v, &o.random_shapes) != 0) {
+            if (rc < 0)
+                return EXIT_USAGE; /* (cli_option said the value is missing) */
+            if (int_parse(v, &o.random_shapes) != 0) {
                 fprintf(stderr, "chanmul verify: --random-shapes takes a non-negative integer\n");
                 return EXIT_USAGE;
             }
@@ -82,7 +88,9 @@ int cmd_verify(int argc, char **argv)
                 return EXIT_USAGE;
             o.layout = (int)layout;
         } else if ((rc = cli_option(argc, argv, &i, "--threads", &v)) != 0) {
-            if (rc < 0 || int_parse(v, &o.threads) != 0) {
+            if (rc < 0)
+                return EXIT_USAGE; /* (cli_option said the value is missing) */
+            if (int_parse(v, &o.threads) != 0) {
                 fprintf(stderr, "chanmul verify: --threads takes a non-negative integer, not '%s'\n", v ? v : "");
                 return EXIT_USAGE;
             }
@@ -96,26 +104,33 @@ int cmd_verify(int argc, char **argv)
             plugins[plugin_count++] = v;
         } else if ((rc = cli_option(argc, argv, &i, "--data", &v)) != 0) {
             verify_data d;
-            if (rc < 0 || verify_data_parse(v, &d) != 0) {
+            if (rc < 0)
+                return EXIT_USAGE; /* (cli_option said the value is missing) */
+            if (verify_data_parse(v, &d) != 0) {
                 fprintf(stderr, "chanmul verify: unknown data '%s' (valid: smallint, random, special, cancel, normal)\n", v ? v : "");
                 return EXIT_USAGE;
             }
             o.data = (int)d;
         } else if ((rc = cli_option(argc, argv, &i, "--seed", &v)) != 0) {
-            char *end;
-            if (rc < 0 || !*v || (o.seed = strtoull(v, &end, 10), *end)) {
-                fprintf(stderr, "chanmul verify: --seed takes an unsigned integer\n");
+            if (rc < 0)
+                return EXIT_USAGE;
+            if (u64_parse(v, &o.seed) != 0) {
+                fprintf(stderr, "chanmul verify: --seed takes an unsigned 64-bit integer, not '%s'\n", v);
                 return EXIT_USAGE;
             }
             o.have_seed = 1;
         } else if ((rc = cli_option(argc, argv, &i, "--offsets", &v)) != 0) {
-            if (rc < 0 || parse_offsets(v, o.offsets) != 0) {
+            if (rc < 0)
+                return EXIT_USAGE; /* (cli_option said the value is missing) */
+            if (parse_offsets(v, o.offsets) != 0) {
                 fprintf(stderr, "chanmul verify: --offsets takes X,S,Y, each 0..15 floats\n");
                 return EXIT_USAGE;
             }
             o.have_offsets = 1;
         } else if ((rc = cli_option(argc, argv, &i, "--max-reports", &v)) != 0) {
-            if (rc < 0 || int_parse(v, &o.max_reports) != 0) {
+            if (rc < 0)
+                return EXIT_USAGE; /* (cli_option said the value is missing) */
+            if (int_parse(v, &o.max_reports) != 0) {
                 fprintf(stderr, "chanmul verify: --max-reports takes a non-negative integer\n");
                 return EXIT_USAGE;
             }
@@ -149,6 +164,17 @@ int cmd_verify(int argc, char **argv)
     }
     if (cli_shapes_resolve("chanmul verify", &o.shape, o.op, o.have_shape, have_shape2, &shape2))
         return EXIT_USAGE;
+    /* one shape, every op asked for: the largest case must fit (the matrix's own shapes are sized to fit) */
+    for (int op = 0; o.have_shape && op < CHANMUL_OP_COUNT; op++) {
+        if (o.op >= 0 && op != o.op)
+            continue;
+        chanmul_problem q = o.shape;
+        q.op = (chanmul_op)op;
+        if (o.op < 0 && chanmul_op_info_of(q.op)->broadcast)
+            continue; /* (--op all at one NxHxWxC shape: bcast makes pairs of its own from it) */
+        if (cli_check_memory("chanmul verify", &q, 0) != 0)
+            return EXIT_USAGE;
+    }
     cli_warn_isa_cap("chanmul verify");
     verify_target *targets;
     size_t count;
@@ -158,8 +184,15 @@ int cmd_verify(int argc, char **argv)
     o.targets = targets;
     o.target_count = count;
     verify_counts *per = calloc(count ? count : 1, sizeof *per), total;
-    if (!per) {
+    /* plugins each in a child process (plugin_isolation.h), before this process
+     * runs any OpenMP region; the built-in implementations here, after */
+    isolated_result *iso = calloc(count ? count : 1, sizeof *iso);
+    verify_target *own = calloc(count ? count : 1, sizeof *own);
+    size_t *own_index = calloc(count ? count : 1, sizeof *own_index);
+    verify_counts *own_per = calloc(count ? count : 1, sizeof *own_per);
+    if (!per || !iso || !own || !own_index || !own_per) {
         fprintf(stderr, "chanmul verify: out of memory\n");
+        free(per), free(iso), free(own), free(own_index), free(own_per);
         cli_targets_free(targets);
         return EXIT_USAGE;
     }
@@ -169,7 +202,47 @@ int cmd_verify(int argc, char **argv)
         printf(", %d random shapes per op from --shape-seed %llu", o.random_shapes, o.shape_seed);
     printf("\n");
     fflush(stdout);
-    int err = verify_run(&o, per, &total);
+    int err = 0, isolate = plugin_isolation_enabled();
+    size_t own_count = 0;
+    char *isolated = calloc(count ? count : 1, 1); /* 1: ran in a child */
+    for (size_t t = 0; t < count && isolated; t++) {
+        if (!isolate || !targets[t].plugin_path) {
+            own[own_count] = targets[t];
+            own_index[own_count++] = t;
+            continue;
+        }
+        if (verify_isolated(&o, &targets[t], &iso[t]) != 0) {
+            fprintf(stderr, "chanmul verify: cannot start a process for plugin %s: %s\n", targets[t].impl->name,
+                    strerror(errno));
+            err = CHANMUL_ENOMEM;
+            break;
+        }
+        isolated[t] = 1;
+        per[t] = iso[t].counts;
+        if (iso[t].error)
+            err = iso[t].error;
+        if (iso[t].timed_out || iso[t].signal || iso[t].exit_status)
+            isolated_report(stdout, &targets[t], &iso[t]);
+        fflush(stdout);
+    }
+    if (!isolated)
+        err = CHANMUL_ENOMEM;
+    if (!err && own_count) {
+        verify_options mine = o;
+        mine.targets = own;
+        mine.target_count = own_count;
+        verify_counts own_total;
+        err = verify_run(&mine, own_per, &own_total);
+        for (size_t k = 0; k < own_count; k++)
+            per[own_index[k]] = own_per[k];
+    }
+    memset(&total, 0, sizeof total);
+    for (size_t t = 0; t < count; t++) {
+        total.passed += per[t].passed;
+        total.failed += per[t].failed;
+        total.skipped += per[t].skipped;
+        total.mistrusted += per[t].mistrusted;
+    }
     for (size_t t = 0; t < count; t++) {
         const char *why = NULL;
         int ok = chanmul_impl_available(targets[t].impl, &why);
@@ -181,13 +254,19 @@ int cmd_verify(int argc, char **argv)
         if (!ok)
             printf(" (not available: %s)", why);
         printf("\n");
+        int ended = isolated && isolated[t] && (iso[t].timed_out || iso[t].signal || iso[t].exit_status);
         if (per[t].failed) {
             char text[512];
-            printf("    departures: %s\n", departures_describe(&per[t].departures, text, sizeof text));
+            printf("    departures: %s\n", ended ? isolated_departures(&iso[t], text, sizeof text)
+                                               : departures_describe(&per[t].departures, text, sizeof text));
         }
     }
+    free(isolated), free(iso), free(own), free(own_index), free(own_per);
     if (err)
         fprintf(stderr, "chanmul verify: verifier error: %s\n", chanmul_strerror(err));
+    /* what the dispatching kernels really ran (the cap is read once, at their first call) */
+    char ran[64];
+    printf("verify: vector paths run: %s\n", sysinfo_isa_ran(ran, sizeof ran));
     printf("verify: %ld passed, %ld failed, %ld skipped\n", total.passed, total.failed,
            total.skipped);
     free(per);

@@ -89,6 +89,20 @@ int int_parse(const char *text, int *value)
     return 0;
 }
 
+int u64_parse(const char *text, unsigned long long *value)
+{
+    /* digits only: strtoull alone takes "-1" (as 2^64-1) and " 5" */
+    if (!text || !isdigit((unsigned char)*text))
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (errno || *end)
+        return -1;
+    *value = v;
+    return 0;
+}
+
 const char *shape_format(const chanmul_problem *p, char *buf, size_t len)
 {
     if (p->op == CHANMUL_OP_BCAST) {

@@ -13,6 +13,9 @@ int shape_parse(const char *text, chanmul_problem *p, char *err, size_t errlen);
 int layout_parse(const char *text, chanmul_layout *layout);
 /* Non-negative decimal integer that fits in an int; 0 or -1. */
 int int_parse(const char *text, int *value);
+/* An unsigned decimal integer that fits 64 bits, digits only (no sign, no
+ * spaces): 0, or -1 for anything else. */
+int u64_parse(const char *text, unsigned long long *value);
 /* Parses a general shape "AxBx..." (1 to CHANMUL_MAX_RANK non-negative
  * integers, e.g. --shape2's "7x1x5"; "scalar" for rank 0). 0, or -1 with a message in err. */
 int dims_parse(const char *text, chanmul_shape *s, char *err, size_t errlen);

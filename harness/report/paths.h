@@ -12,6 +12,22 @@
  * a directory, or -1 with errno set (ENOTDIR: it exists as something else). */
 int path_mkdirs(const char *path);
 
+/* Whether a file can be written at path, asked before minutes of work: path
+ * must not be a directory, and its folder must be a writable directory (with
+ * may_create, the nearest existing folder above it: the missing ones can be
+ * made). Nothing is created. Returns 0, or -1 with errno set (EISDIR, ENOENT,
+ * ENOTDIR, EACCES, EROFS, ...) and in which (len bytes) the path the errno is
+ * about: path itself or a folder. */
+int path_check_output(const char *path, int may_create, char *which, size_t len);
+
+/* Moves every file directly in from_dir into to_dir (rename: the same file
+ * system), replacing files of the same names. Returns 0, or -1 with errno set
+ * at the first that fails (those moved before stay moved). */
+int path_move_files(const char *from_dir, const char *to_dir);
+
+/* Removes the files directly in dir, then dir (a staging folder: no subfolders). */
+void path_remove_flat_dir(const char *dir);
+
 /* The folder of path: "a/b" -> "a", "/a" -> "/", "a" -> ".". */
 void path_parent_dir(const char *path, char *buf, size_t len);
 

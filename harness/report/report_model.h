@@ -153,8 +153,11 @@ typedef struct rp_plotter {
     char version[128];    /* its --version line */
     char why[512];        /* why no images can be rendered */
     const char *dir;      /* the plots directory: data files and images */
+    const char *write_dir; /* where they are written: dir, or a staging folder
+                            * the report moves into dir once report.md is written */
     char scripts[4096];   /* the directory holding lines.gp, winner_map.gp, common.gp */
-    char log[4096];       /* gnuplot's messages; removed when every render succeeded */
+    char log[4096];       /* gnuplot's messages (in write_dir); removed when every render succeeded */
+    char log_shown[4096]; /* its name in dir, where messages send the reader */
     int failures;
     const char **palette; /* kernel series names (all files), for one colour per name */
     size_t npalette;
@@ -170,8 +173,9 @@ typedef struct rp_plot {
 
 enum { RP_PLOT_BATCH, RP_PLOT_CHANNELS, RP_PLOT_WINNERS, RP_PLOT_THREADS, RP_PLOT_COUNT };
 
-/* Finds gnuplot and the scripts; dir must exist. */
-void rp_plotter_init(rp_plotter *pl, const char *dir);
+/* Finds gnuplot and the scripts; dir must exist. write_dir (NULL: dir) is
+ * where the files are written, to be moved into dir later. */
+void rp_plotter_init(rp_plotter *pl, const char *dir, const char *write_dir);
 /* Writes the data files of f's plots (names prefixed with prefix) into the plots
  * directory and renders them when gnuplot is there. plots[RP_PLOT_COUNT].
  * Returns -1 (message printed) when a data file cannot be written. */

@@ -108,13 +108,16 @@ static int has_scripts(const char *dir)
     return 1;
 }
 
-void rp_plotter_init(rp_plotter *pl, const char *dir)
+void rp_plotter_init(rp_plotter *pl, const char *dir, const char *write_dir)
 {
     const char *program = getenv("CHANMUL_GNUPLOT");
     pl->program = program && *program ? program : "gnuplot";
     pl->dir = dir;
+    pl->write_dir = write_dir ? write_dir : dir;
     pl->failures = 0;
-    snprintf(pl->log, sizeof pl->log, "%s/gnuplot.log", dir);
+    /* the log is written where the plots are, and named where they will be */
+    snprintf(pl->log, sizeof pl->log, "%s/gnuplot.log", pl->write_dir);
+    snprintf(pl->log_shown, sizeof pl->log_shown, "%s/gnuplot.log", dir);
     unlink(pl->log);
 
     /* The scripts: $CHANMUL_PLOT_SCRIPTS, the plots directory itself (the
@@ -180,7 +183,7 @@ static int render(rp_plotter *pl, const char *script, const char *vars, const ch
     snprintf(script_path, sizeof script_path, "%s/%s", pl->scripts, script);
     for (int k = 0; k < 2; k++) {
         char final[PATH_MAX], tmp[PATH_MAX + 8];
-        snprintf(final, sizeof final, "%s/%s.%s", pl->dir, base, formats[k]);
+        snprintf(final, sizeof final, "%s/%s.%s", pl->write_dir, base, formats[k]);
         snprintf(tmp, sizeof tmp, "%s.tmp", final);
         char *all = NULL;
         size_t alllen = 0;
@@ -203,7 +206,7 @@ static int render(rp_plotter *pl, const char *script, const char *vars, const ch
         free(all);
         if (rc != 0 || !file_nonempty(tmp) || rename(tmp, final) != 0) {
             unlink(tmp);
-            message(why, whylen, "gnuplot failed on %s (exit status %d): see %s", script, rc, pl->log);
+            message(why, whylen, "gnuplot failed on %s (exit status %d): see %s", script, rc, pl->log_shown);
             pl->failures++;
             return -1;
         }
@@ -525,7 +528,7 @@ static int line_plot(rp_plotter *pl, const rp_file *f, const char *prefix, int d
         }
         fclose(out);
         char path[PATH_MAX];
-        snprintf(path, sizeof path, "%s/%s_%s.dat", pl->dir, plot->file, layout);
+        snprintf(path, sizeof path, "%s/%s_%s.dat", pl->write_dir, plot->file, layout);
         if (add_panel(v, ++npanels, path, buf, len, layout) != 0)
             goto fail;
         i = j;
@@ -684,7 +687,7 @@ static int winner_map(rp_plotter *pl, const rp_file *f, const char *prefix, rp_p
                 fprintf(out, "0 0 16777215 \"no data\" \"\"\n");
             fclose(out);
             char path[PATH_MAX];
-            snprintf(path, sizeof path, "%s/%s_%s_t%zu.dat", pl->dir, plot->file, layouts[l], ts[t]);
+            snprintf(path, sizeof path, "%s/%s_%s_t%zu.dat", pl->write_dir, plot->file, layouts[l], ts[t]);
             char var[32], ptitle[128];
             snprintf(ptitle, sizeof ptitle, "%s, %zu thread%s", layouts[l], ts[t], ts[t] == 1 ? "" : "s");
             if (add_panel(v, ++npanels, path, buf, len, ptitle) != 0)

@@ -3,13 +3,34 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+static int write_and_rename(const char *path, const char *data, size_t len);
+
 int file_write_atomic(const char *path, const char *data, size_t len)
+{
+    /* SIGINT, SIGTERM and SIGHUP wait until the file is whole or gone: an
+     * interrupted command (interrupt.h) must not leave its temporary file */
+    sigset_t hold, old;
+    sigemptyset(&hold);
+    sigaddset(&hold, SIGINT);
+    sigaddset(&hold, SIGTERM);
+    sigaddset(&hold, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &hold, &old);
+    int rc = write_and_rename(path, data, len);
+    int saved = errno;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    errno = saved;
+    return rc;
+}
+
+static int write_and_rename(const char *path, const char *data, size_t len)
 {
     char tmp[PATH_MAX];
     if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp) {

@@ -127,7 +127,10 @@ int results_finish(const char *raw_path, const char *out_path, FILE *summary)
     free(text);
     cJSON *rows = root ? cJSON_GetObjectItemCaseSensitive(root, "benchmarks") : NULL;
     if (!cJSON_IsArray(rows)) {
-        fprintf(stderr, "chanmul: %s is not Google Benchmark JSON\n", raw_path);
+        /* Google Benchmark does not report a failed write of its --benchmark_out: a
+         * file cut short is the sign (a full disk or a file-size limit) */
+        fprintf(stderr, "chanmul: cannot write %s: Google Benchmark's results in %s are %s\n", out_path,
+                raw_path, text_len ? "cut short or not JSON (is the disk full?)" : "empty (is the disk full?)");
         cJSON_Delete(root);
         return -1;
     }

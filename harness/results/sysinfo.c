@@ -6,9 +6,12 @@
 
 #include <hwloc.h>
 #include <omp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 static size_t cache_size(hwloc_topology_t topo, hwloc_obj_type_t type)
 {
@@ -112,6 +115,8 @@ void sysinfo_add_context(const sysinfo *info, int argc, char **argv)
     gbs_add_context("cpu_isa", chanmul_isa_name(chanmul_cpu_isa()));
     gbs_add_context("cpu_isa_cap", cap ? cap : "");
     gbs_add_context("cpu_flags", info->cpu_flags);
+    char ran[64]; /* (the implementations were verified at every problem before the timing starts) */
+    gbs_add_context("cpu_isa_ran", sysinfo_isa_ran(ran, sizeof ran));
     add_size("l1d_bytes", info->l1d_bytes);
     add_size("l2_bytes", info->l2_bytes);
     add_size("l3_bytes", info->l3_bytes);
@@ -128,4 +133,74 @@ void sysinfo_add_context(const sysinfo *info, int argc, char **argv)
     gbs_add_context("cflags", info->cflags);
     gbs_add_context("openmp", info->openmp);
     gbs_add_context("omp_env", info->omp_env);
+}
+
+/* The first number after `key` in the file at path (a /proc or cgroup file),
+ * times scale; 0 when absent; SIZE_MAX for "max". */
+static size_t read_number(const char *path, const char *key, size_t scale)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    char line[256];
+    size_t value = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, key, strlen(key)) != 0)
+            continue;
+        const char *v = line + strlen(key);
+        while (*v == ' ' || *v == '\t' || *v == ':')
+            v++;
+        if (strncmp(v, "max", 3) == 0)
+            value = SIZE_MAX;
+        else
+            value = (size_t)strtoull(v, NULL, 10) * scale;
+        break;
+    }
+    fclose(f);
+    return value;
+}
+
+/* Lowers *best to v, naming why, when v is smaller. */
+static void lower(size_t *best, size_t v, const char *why, char *source, size_t len)
+{
+    if (v < *best) {
+        *best = v;
+        snprintf(source, len, "%s", why);
+    }
+}
+
+size_t sysinfo_memory_available(char *source, size_t len)
+{
+    size_t best = SIZE_MAX;
+    snprintf(source, len, "no limit known");
+    size_t avail = read_number("/proc/meminfo", "MemAvailable", 1024);
+    if (avail)
+        lower(&best, avail, "MemAvailable in /proc/meminfo", source, len);
+    size_t cg_max = read_number("/sys/fs/cgroup/memory.max", "", 1);
+    size_t cg_cur = read_number("/sys/fs/cgroup/memory.current", "", 1);
+    if (cg_max && cg_max != SIZE_MAX)
+        lower(&best, cg_max > cg_cur ? cg_max - cg_cur : 0, "the cgroup's memory.max", source, len);
+    long page = sysconf(_SC_PAGESIZE);
+    size_t held = page > 0 ? read_number("/proc/self/statm", "", (size_t)page) : 0;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+        lower(&best, rl.rlim_cur > held ? (size_t)rl.rlim_cur - held : 0, "RLIMIT_AS (ulimit -v)", source, len);
+    if (getrlimit(RLIMIT_DATA, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+        lower(&best, rl.rlim_cur > held ? (size_t)rl.rlim_cur - held : 0, "RLIMIT_DATA (ulimit -d)", source, len);
+    return best;
+}
+
+const char *sysinfo_isa_ran(char *buf, size_t len)
+{
+    unsigned ran = chanmul_isa_ran();
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int isa = CHANMUL_ISA_SCALAR; isa <= CHANMUL_ISA_AVX512; isa++)
+        if (ran & (1u << isa) && used < len) {
+            int n = snprintf(buf + used, len - used, "%s%s", used ? ", " : "", chanmul_isa_name((chanmul_isa)isa));
+            used += n > 0 ? (size_t)n : 0;
+        }
+    if (!ran)
+        snprintf(buf, len, "none");
+    return buf;
 }

@@ -23,4 +23,14 @@ void sysinfo_collect(sysinfo *info);
 /* Adds every fact to the benchmark context (and the command line that ran). */
 void sysinfo_add_context(const sysinfo *info, int argc, char **argv);
 
+/* The vector paths the kernels have run (chanmul_isa_ran), as "avx2" or
+ * "scalar, avx512", or "none" when no dispatching kernel ran; into buf. */
+const char *sysinfo_isa_ran(char *buf, size_t len);
+
+/* The memory this process may still allocate: the least of MemAvailable
+ * (/proc/meminfo), the cgroup's memory.max less its memory.current, and
+ * RLIMIT_AS / RLIMIT_DATA less what the process already holds; SIZE_MAX when
+ * none is known. *source (len bytes) names the one that set it. */
+size_t sysinfo_memory_available(char *source, size_t len);
+
 #endif

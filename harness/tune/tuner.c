@@ -3,6 +3,7 @@
 
 #include "chanmul_internal.h"
 #include "clock.h"
+#include "interrupt.h"
 #include "verify.h"
 
 #include <math.h>
@@ -627,6 +628,7 @@ int tune_run(const tune_options *o, chanmul_selection *sel)
         else if (rc == 0)
             sel->count++;
         work_done += 1.0 + (double)(grid[i].p.n * grid[i].p.h * grid[i].p.w * grid[i].p.c) / 65536.0;
+        interrupt_progress(i + 1, total, "grid points");
         const grid_point *g = &grid[i];
         if (o->log && rc == 0)
             fprintf(o->log, "tune: %s %s %zux%zux%zux%zu threads %d: %s (%s %+.1f%% [%+.1f%%, %+.1f%%]%s)\n",

@@ -275,6 +275,53 @@ static void *alloc_floats(size_t count)
     return aligned_alloc(64, bytes ? bytes : 64);
 }
 
+/* a + b, or SIZE_MAX when it wraps */
+static size_t add_sat(size_t a, size_t b)
+{
+    return a > SIZE_MAX - b ? SIZE_MAX : a + b;
+}
+
+static size_t floats_bytes(size_t count)
+{
+    return count > (SIZE_MAX - 63) / sizeof(float) ? SIZE_MAX : (count * sizeof(float) + 63) / 64 * 64;
+}
+
+/* (follows prepare() and daz_expected(): keep them in step) */
+size_t verify_case_bytes(const chanmul_problem *p)
+{
+    chanmul_desc d;
+    if (chanmul_desc_init(&d, p) != 0)
+        return SIZE_MAX;
+    int err = 0, fused = chanmul_op_info_of(p->op)->rounding == CHANMUL_ROUND_MULTIPLY_ADD;
+    size_t bytes = 0;
+    for (int k = 0; k < d.inputs; k++) {
+        size_t n = chanmul_shape_elements(&d.in[k], &err);
+        if (err)
+            return SIZE_MAX;
+        /* the buffer with its offset, the pristine copy, the denormal-free copy */
+        bytes = add_sat(bytes, add_sat(floats_bytes(add_sat(n, MAX_OFFSET)), add_sat(floats_bytes(n), floats_bytes(n))));
+    }
+    for (int k = 0; k < d.outputs; k++) {
+        size_t n = chanmul_shape_elements(&d.out[k], &err);
+        if (err)
+            return SIZE_MAX;
+        /* expected (and fused), the guarded buffer, the denormal-free expected */
+        size_t each = add_sat(floats_bytes(n), floats_bytes(add_sat(n, 2 * GUARD_FLOATS + MAX_OFFSET)));
+        each = add_sat(each, floats_bytes(n));
+        if (fused)
+            each = add_sat(each, floats_bytes(n));
+        if (k > 0 && has_sums(p->op)) /* exact sums and magnitudes (doubles), the order's, the first run's */
+            {
+            size_t doubles = floats_bytes(add_sat(n, n)), floats = floats_bytes(n);
+            each = add_sat(each, add_sat(add_sat(doubles, doubles), add_sat(floats, floats)));
+        }
+        bytes = add_sat(bytes, each);
+    }
+    if (has_sums(p->op)) /* prepare_sums' dx */
+        bytes = add_sat(bytes, floats_bytes(chanmul_shape_elements(&d.out[0], &err)));
+    return bytes;
+}
+
 static void prepared_free(prepared *pr)
 {
     for (int k = 0; k < CHANMUL_MAX_INPUTS; k++) {
@@ -450,7 +497,7 @@ static const char *const repro_environment[] = {"CHANMUL_MAX_ISA", "CHANMUL_NONT
 
 /* One command line that runs exactly this case (and only it) again. The
  * channel scale's line has no --op (it is the default), as it always had. */
-static void print_repro(FILE *out, const verify_target *t, const verify_case *vc)
+void verify_print_repro(FILE *out, const verify_target *t, const verify_case *vc)
 {
     char shape[96];
     fputs("  repro: ", out);
@@ -817,7 +864,7 @@ static int run_prepared(const verify_target *t, prepared *pr, const verify_case 
     if (!ok && set)
         *set = classify_failure(t, pr, vc, po, rc, aliased);
     if (!ok && report)
-        print_repro(out, t, vc);
+        verify_print_repro(out, t, vc);
     /* A failed kernel may have scribbled on its inputs: restore them for the next run. */
     if (!ok)
         for (int k = 0; k < d->inputs; k++)
@@ -900,6 +947,8 @@ static void run_targets(runner *r, prepared *pr, const run_plan *plan)
                 size_t text_len = 0;
                 FILE *report = r->reports < o->max_reports ? open_memstream(&text, &text_len) : NULL;
                 departure_set set = {0, 0};
+                if (o->before_case)
+                    o->before_case(o->before_case_ctx, target, &vc);
                 int res = run_prepared(target, pr, &vc, report ? report : o->out, report != NULL, &set);
                 if (report)
                     fclose(report);

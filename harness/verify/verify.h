@@ -81,6 +81,11 @@ typedef struct verify_options {
     int reports_by_class;
     int quiet;               /* no per-implementation summary */
     FILE *out;
+    /* called before each run of a target on a case (NULL: none): what the
+     * isolated run of a plugin (plugin_isolation.c) reports as it goes, so
+     * that a crash or a hang can be pinned to its case */
+    void (*before_case)(void *ctx, const verify_target *t, const verify_case *vc);
+    void *before_case_ctx;
 } verify_options;
 
 /* The random-shape pass's defaults: how many shapes per op, and the seed (a
@@ -94,8 +99,19 @@ void verify_options_init(verify_options *o);
  * Returns 0, or a negative chanmul_error if the verifier itself failed (memory). */
 int verify_run(const verify_options *o, verify_counts *per_target, verify_counts *total);
 
+/* "  repro: [VAR=value ...] chanmul verify ... \n": the one command line that runs
+ * exactly this case of t again (with the environment that changes what it runs). */
+void verify_print_repro(FILE *out, const verify_target *t, const verify_case *vc);
+
 /* Runs one case against one target; returns 1 pass, 0 fail, -1 skipped. */
 int verify_case_run(const verify_target *t, const verify_case *vc, FILE *out);
+
+/* The most memory one case of problem p holds at once, in bytes (its inputs,
+ * their pristine copies and the denormal-free ones, the expected outputs, the
+ * guarded output buffers, the sums' exact values): what the CLI checks
+ * against the memory available before it allocates anything. SIZE_MAX when
+ * the count overflows or p is invalid. */
+size_t verify_case_bytes(const chanmul_problem *p);
 
 /* Value i of the normal data (VERIFY_DATA_NORMAL) of operand `operand` for a
  * seed: the verifier fills its cases with it and bench the buffers it times,

@@ -41,7 +41,9 @@ AFFINE_DECLARE(avx512)
 
 static void affine_loops_for_cpu(affine_pattern_fn *pattern, affine_planes_fn *planes)
 {
-    switch (chanmul_kernel_isa()) {
+    chanmul_isa isa = chanmul_kernel_isa();
+    chanmul_isa_note(isa);
+    switch (isa) {
     case CHANMUL_ISA_AVX512:
         *pattern = chanmul_affine_pattern_avx512, *planes = chanmul_affine_planes_avx512;
         return;

@@ -209,6 +209,8 @@ extern const chanmul_range_kernels chanmul_range_avx512;
 
 /* chanmul_cpu_isa() as of the kernels' first call (CHANMUL_MAX_ISA read once). */
 chanmul_isa chanmul_kernel_isa(void);
+/* A dispatching kernel records the ISA it chose (chanmul_isa_ran). */
+void chanmul_isa_note(chanmul_isa isa);
 
 /* The range kernels for chanmul_kernel_isa(). */
 const chanmul_range_kernels *chanmul_range_kernels_for_cpu(void);

@@ -145,7 +145,9 @@ static void tiles_share(void *arg, int index, int count)
 static const chanmul_grad_kernels *kernels_for(int flags)
 {
     if (flags & CHANMUL_GRAD_SIMD) {
-        switch (chanmul_kernel_isa()) {
+        chanmul_isa isa = chanmul_kernel_isa();
+        chanmul_isa_note(isa);
+        switch (isa) {
         case CHANMUL_ISA_AVX512: return &chanmul_grad_avx512;
         case CHANMUL_ISA_AVX2: return &chanmul_grad_avx2;
         case CHANMUL_ISA_SCALAR: break;

@@ -69,6 +69,26 @@ chanmul_isa chanmul_kernel_isa(void)
     return (chanmul_isa)cached;
 }
 
+static atomic_uint isa_ran_mask;
+
+void chanmul_isa_note(chanmul_isa isa)
+{
+    unsigned bit = 1u << (unsigned)isa;
+    /* a load in the steady state: the read-modify-write only the first time */
+    if (!(atomic_load_explicit(&isa_ran_mask, memory_order_relaxed) & bit))
+        atomic_fetch_or_explicit(&isa_ran_mask, bit, memory_order_relaxed);
+}
+
+unsigned chanmul_isa_ran(void)
+{
+    return atomic_load_explicit(&isa_ran_mask, memory_order_relaxed);
+}
+
+void chanmul_isa_ran_clear(void)
+{
+    atomic_store_explicit(&isa_ran_mask, 0u, memory_order_relaxed);
+}
+
 const char *chanmul_isa_cap_error(void)
 {
     const char *cap = getenv("CHANMUL_MAX_ISA");

@@ -53,7 +53,9 @@ int chanmul_useful_threads(size_t total, int threads, const chanmul_tunables *tu
 
 const chanmul_range_kernels *chanmul_range_kernels_for_cpu(void)
 {
-    switch (chanmul_kernel_isa()) {
+    chanmul_isa isa = chanmul_kernel_isa();
+    chanmul_isa_note(isa);
+    switch (isa) {
     case CHANMUL_ISA_AVX512: return &chanmul_range_avx512;
     case CHANMUL_ISA_AVX2: return &chanmul_range_avx2;
     case CHANMUL_ISA_SCALAR: break;
