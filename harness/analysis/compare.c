@@ -814,6 +814,18 @@ static void decide(const cmp_options *o, cmp_row *row)
     }
 }
 
+/* have * factor rounded up, the repetitions, runs or rounds advised, at
+ * most a million (every message says "too many" long before). In double
+ * first: factor is infinite when the detectable change is (times of 1e-300
+ * and 1e300 in one results file), and converting infinity or anything
+ * beyond int's range to int is undefined behaviour (such files:
+ * tests/fuzz/corpus/results/regress-compare-infinite-detectable-change). */
+static int advised_count(int have, double factor)
+{
+    double v = ceil(have * factor);
+    return v < 1e6 ? (int)v : 1000000;
+}
+
 /* What would decide an inconclusive benchmark: more repetitions when the
  * repetitions' noise dominates, else more runs per side or --paired. */
 static void advise(const work *w, const bench *b, cmp_row *row)
@@ -838,7 +850,7 @@ static void advise(const work *w, const bench *b, cmp_row *row)
     if (w->o->paired) {
         int rounds = row->runs_base;
         double min_p = stats_sign_flip_min_p((size_t)rounds);
-        int more = (int)ceil(rounds * factor);
+        int more = advised_count(rounds, factor);
         double strongest = w->o->alpha / 2 / (double)(w->nb ? w->nb : 1);
         if (min_p >= strongest) {
             int enough = rounds;
@@ -864,14 +876,14 @@ static void advise(const work *w, const bench *b, cmp_row *row)
                   "--paired",
              sees, spread, sampling >= 0.5 * b->var ? ", mostly the repetitions' own" : "");
     } else if (sampling >= 0.5 * b->var) {
-        int reps = (int)ceil((ra < rb ? ra : rb) * factor);
+        int reps = advised_count(ra < rb ? ra : rb, factor);
         if (reps > 1000)
             note(row, "%s: the repetitions are too noisy here (spread %.1f%%); use --paired", sees, spread);
         else
             note(row, "%s: the repetitions are noisy; about %d repetitions would detect +-%.0f%%", sees, reps,
                  100 * w->o->threshold);
     } else {
-        int runs = (int)ceil((ka < kb ? ka : kb) * factor);
+        int runs = advised_count(ka < kb ? ka : kb, factor);
         note(row, "%s: drift between runs; about %d runs per side (or --paired) would detect +-%.0f%%", sees,
              runs > 2 ? runs : 2, 100 * w->o->threshold);
     }

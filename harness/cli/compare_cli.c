@@ -61,20 +61,6 @@ static void usage(FILE *out)
             "Exit: 0 nothing regressed, 1 a regression, 2 bad input, 3 inconclusive only.\n");
 }
 
-typedef struct compare_args {
-    cmp_options o;
-    int json, flags;
-    const char *out;
-    const char *keep; /* paired: keep the rounds' results files in this folder */
-    const char *base[MAX_RUNS], *new_files[MAX_RUNS];
-    size_t nbase, nnew;
-    /* paired mode */
-    const char *old_exe, *new_exe;
-    int rounds, rounds_given; /* default: enough for the exact test to reach alpha (paired_rounds) */
-    char **run_argv; /* bench|sweep and its arguments */
-    int run_argc;
-} compare_args;
-
 static int parse_number(const char *text, double *v)
 {
     char *end;
@@ -115,8 +101,7 @@ static int choice_option(int argc, char **argv, int *i, const char *name, const 
     return -1;
 }
 
-/* Returns 0, or EXIT_USAGE after printing why. */
-static int parse_args(int argc, char **argv, compare_args *a)
+int compare_parse_args(int argc, char **argv, compare_args *a)
 {
     memset(a, 0, sizeof *a);
     cmp_options_init(&a->o);
@@ -188,7 +173,7 @@ static int parse_args(int argc, char **argv, compare_args *a)
             a->flags |= CMP_MD_RAW;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
-            exit(0);
+            return 0;
         } else if (strcmp(argv[i], "--paired") == 0) {
             if (a->nbase || a->nnew || i + 2 >= argc) {
                 fprintf(stderr, "chanmul compare: --paired takes two chanmul programs (OLD NEW) and no results "
@@ -237,7 +222,7 @@ static int parse_args(int argc, char **argv, compare_args *a)
         }
     }
     if (a->old_exe)
-        return 0;
+        return -1;
     if (!after_separator) {
         if (a->nbase != 2) {
             fprintf(stderr, "chanmul compare: give BASE.json NEW.json (or several runs per side: A1 A2 -- B1 B2)%s\n",
@@ -251,7 +236,7 @@ static int parse_args(int argc, char **argv, compare_args *a)
         fprintf(stderr, "chanmul compare: each side needs at least one results file\n");
         return EXIT_USAGE;
     }
-    return 0;
+    return -1;
 }
 
 /* ---- paired mode: the two builds in alternating rounds ------------------------------------ */
@@ -525,8 +510,8 @@ static int write_output(const compare_args *a, const cmp_result *r)
 int cmd_compare(int argc, char **argv)
 {
     compare_args a;
-    int rc = parse_args(argc, argv, &a);
-    if (rc)
+    int rc = compare_parse_args(argc, argv, &a);
+    if (rc >= 0)
         return rc;
     if (a.out && cli_check_output("chanmul compare", "--out", a.out, 0) != 0)
         return EXIT_USAGE; /* (before a paired run's rounds, not after) */

@@ -12,6 +12,7 @@
  * half of one.
  */
 #include "report.h"
+#include "report_cli.h"
 
 #include "cli.h"
 #include "files.h"
@@ -53,15 +54,7 @@ static void usage(FILE *out)
             DEFAULT_RESULTS, DEFAULT_OUT, DEFAULT_PLOTS);
 }
 
-typedef struct report_args {
-    const char **files; /* the results files, in command-line order; argc + 1 of them fit */
-    int nfiles;
-    const char *out, *plots, *baseline, *selection;
-} report_args;
-
-/* Reads the command line into a (whose files array the caller allocated).
- * Returns -1 to go on, else the exit code (0 after --help) after printing why. */
-static int parse_args(int argc, char **argv, report_args *a)
+int report_parse_args(int argc, char **argv, report_args *a)
 {
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
@@ -284,7 +277,7 @@ int cmd_report(int argc, char **argv)
         fprintf(stderr, "chanmul report: out of memory\n");
         return EXIT_USAGE;
     }
-    int status = parse_args(argc, argv, &a);
+    int status = report_parse_args(argc, argv, &a);
     if (status >= 0) {
         free(a.files);
         return status;

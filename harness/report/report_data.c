@@ -18,6 +18,7 @@
 #include <cjson/cJSON.h>
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -251,6 +252,17 @@ static double number(const cJSON *row, const char *name)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(row, name);
     return cJSON_IsNumber(v) && isfinite(v->valuedouble) ? v->valuedouble : NAN;
+}
+
+/* A count (threads, repetitions): the number when it is 1 to INT_MAX (its
+ * fraction dropped), else 0. Not (int) of number() alone: converting a
+ * double beyond int's range is undefined behaviour, and a results file is
+ * outside input ("threads": 1.29e10 was found by tests/fuzz, fuzz_results;
+ * "repetitions": 1e300 is its regress-repetitions-beyond-int). */
+static int count(const cJSON *row, const char *name)
+{
+    double v = number(row, name);
+    return v >= 1 && v <= INT_MAX ? (int)v : 0;
 }
 
 static const char *string(const cJSON *row, const char *name)
@@ -710,6 +722,17 @@ int rp_load_op(const char *path, const char *op, rp_file *f, char *err, size_t e
     char *text = file_read_all(path, "results file", &len, err, errlen);
     if (!text)
         return -1;
+    int rc = rp_parse(text, len, path, op, f, err, errlen);
+    free(text);
+    return rc;
+}
+
+int rp_parse(const char *text, size_t len, const char *path, const char *op, rp_file *f, char *err,
+             size_t errlen)
+{
+    memset(f, 0, sizeof *f);
+    f->path = path;
+    f->op = op;
     char *clean = sanitize_json(text, len);
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithOpts(clean, &end, 1);
@@ -728,11 +751,9 @@ int rp_load_op(const char *path, const char *op, rp_file *f, char *err, size_t e
         }
         snprintf(err, errlen, "results file '%s' is not valid JSON (error near line %d, column %d)",
                  path, line, col);
-        free(text);
         free(clean);
         return -1;
     }
-    free(text);
     free(clean);
     const cJSON *benchmarks = cJSON_GetObjectItemCaseSensitive(root, "benchmarks");
     const cJSON *context = cJSON_GetObjectItemCaseSensitive(root, "context");
@@ -770,8 +791,7 @@ int rp_load_op(const char *path, const char *op, rp_file *f, char *err, size_t e
             }
         }
         raw_row *r = &rows[used];
-        double gb_threads = number(b, "threads");
-        if (!name || parse_name(name, isfinite(gb_threads) ? (int)gb_threads : 1, r) != 0) {
+        if (!name || parse_name(name, count(b, "threads"), r) != 0) {
             f->ignored++;
             continue;
         }
@@ -789,8 +809,7 @@ int rp_load_op(const char *path, const char *op, rp_file *f, char *err, size_t e
         const cJSON *e = cJSON_GetObjectItemCaseSensitive(b, "error_occurred");
         r->error = cJSON_IsTrue(e);
         r->error_message = string(b, "error_message");
-        double reps = number(b, "repetitions");
-        r->reps = isfinite(reps) && reps > 0 ? (int)reps : 0;
+        r->reps = count(b, "repetitions");
         r->bps = number(b, "bytes_per_second");
         r->ratio = number(b, "memcpy_ratio");
         r->prepared_bps = number(b, "prepared_bytes_per_second");

@@ -106,6 +106,11 @@ typedef struct rp_file {
  * implementation). */
 int rp_load(const char *path, rp_file *f, char *err, size_t errlen);
 int rp_load_op(const char *path, const char *op, rp_file *f, char *err, size_t errlen);
+/* rp_load_op's reader, for results already in memory (len bytes, no NUL
+ * needed; path names them in messages and is kept in f->path, as is op):
+ * the fuzz target reads through it. */
+int rp_parse(const char *text, size_t len, const char *path, const char *op, rp_file *f, char *err,
+             size_t errlen);
 void rp_free(rp_file *f);
 
 /* A context value as text (strings as they are, numbers and booleans

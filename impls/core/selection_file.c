@@ -70,6 +70,14 @@ static int parse_entry(const cJSON *e, chanmul_selection_entry *out, char *why, 
     for (int i = 0; i < 4; i++)
         if (chanmul_json_get_count(e, dim_names[i], 1u << 30, dims[i]) || *dims[i] == 0)
             return snprintf(why, len, "missing or bad '%s'", dim_names[i]), -1;
+    /* a grid point is a problem that can exist: its size in bytes fits size_t.
+     * (each dimension up to 2^30 is not enough: 2^30 x 2^30 x 8 x 1 wrapped
+     * chanmul_selection_decide's products, and the entry's own point was
+     * "beyond the grid": tests/fuzz/corpus/selection/regress-grid-point-wraps) */
+    int size_err = 0;
+    chanmul_problem_elements(&out->p, &size_err);
+    if (size_err)
+        return snprintf(why, len, "its shape is too large for size_t"), -1;
     if (chanmul_json_get_count(e, "threads", 4096, &v) || v == 0)
         return snprintf(why, len, "missing or bad 'threads'"), -1;
     out->threads = (int)v;
@@ -91,8 +99,13 @@ static int parse_entry(const cJSON *e, chanmul_selection_entry *out, char *why, 
     const cJSON *cands = chanmul_json_member(e, "candidates", cJSON_Object), *c;
     cJSON_ArrayForEach(c, cands)
     {
+        /* a time must be finite, as every real field here (chanmul_json_get_real):
+         * 1e999 reads as infinity, which cJSON writes back as null, so the file
+         * as written said something other than the file read (found by
+         * tests/fuzz, fuzz_selection) */
         const chanmul_impl *impl = chanmul_impl_find(c->string);
-        if (impl && cJSON_IsNumber(c) && out->candidates < CHANMUL_SELECTION_MAX_CANDIDATES) {
+        if (impl && cJSON_IsNumber(c) && isfinite(c->valuedouble) &&
+            out->candidates < CHANMUL_SELECTION_MAX_CANDIDATES) {
             out->candidate[out->candidates] = impl;
             out->candidate_ns[out->candidates++] = c->valuedouble;
         }
