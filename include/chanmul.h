@@ -191,6 +191,8 @@ int chanmul_desc_init(chanmul_desc *d, const chanmul_problem *p);
 /* Elements of a shape (1 for rank 0), or 0 with *err = CHANMUL_EOVERFLOW when
  * the count or its size in bytes overflows size_t. */
 size_t chanmul_shape_elements(const chanmul_shape *s, int *err);
+/* 1 when a and b have the same rank and dimensions. */
+int chanmul_shape_equal(const chanmul_shape *a, const chanmul_shape *b);
 /* Bytes one call reads and writes, every operand counted once (STREAM's rule). */
 double chanmul_desc_bytes(const chanmul_desc *d);
 

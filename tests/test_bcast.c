@@ -82,16 +82,6 @@ static const char *shape_text(const chanmul_shape *s, char *buf, size_t len)
     return buf;
 }
 
-static int same_shape(const chanmul_shape *a, const chanmul_shape *b)
-{
-    if (a->rank != b->rank || a->rank < 0 || a->rank > CHANMUL_MAX_RANK)
-        return 0;
-    for (int i = 0; i < a->rank; i++)
-        if (a->dims[i] != b->dims[i])
-            return 0;
-    return 1;
-}
-
 static size_t count_of(const chanmul_shape *s)
 {
     size_t n = 1;
@@ -245,12 +235,12 @@ static void expect_broadcast(const char *as, const char *bs, const char *ys)
         memset(&y, 0xa5, sizeof y);
         char why[512] = "untouched", got[160];
         int rc = chanmul_broadcast_shapes(l, r, &y, why, sizeof why);
-        CHECK(rc == 0 && same_shape(&y, &want), "broadcast %s with %s: rc %d (%s), shape %s, expected %s",
+        CHECK(rc == 0 && chanmul_shape_equal(&y, &want), "broadcast %s with %s: rc %d (%s), shape %s, expected %s",
               swap ? bs : as, swap ? as : bs, rc, chanmul_strerror(rc), rc == 0 ? shape_text(&y, got, sizeof got) : why,
               ys);
         memset(&y, 0xa5, sizeof y);
         rc = chanmul_broadcast_shapes(l, r, &y, NULL, 0);
-        CHECK(rc == 0 && same_shape(&y, &want), "broadcast %s with %s, why NULL: rc %d, or another shape",
+        CHECK(rc == 0 && chanmul_shape_equal(&y, &want), "broadcast %s with %s, why NULL: rc %d, or another shape",
               swap ? bs : as, swap ? as : bs, rc);
     }
 }
@@ -413,7 +403,7 @@ static void test_bcast_problem(void)
               chanmul_strerror(rc), why);
         if (rc)
             continue;
-        CHECK(p.op == CHANMUL_OP_BCAST && p.layout == CHANMUL_NHWC && same_shape(&p.a, &a) && same_shape(&p.b, &b),
+        CHECK(p.op == CHANMUL_OP_BCAST && p.layout == CHANMUL_NHWC && chanmul_shape_equal(&p.a, &a) && chanmul_shape_equal(&p.b, &b),
               "chanmul_bcast_problem(%s, %s): op %d, layout %d, or the shapes not kept", cases[k].a, cases[k].b,
               (int)p.op, (int)p.layout);
         CHECK(p.n == cases[k].n && p.h == cases[k].h && p.w == cases[k].w && p.c == cases[k].c,
@@ -423,8 +413,8 @@ static void test_bcast_problem(void)
         chanmul_desc d;
         rc = chanmul_desc_init(&d, &p);
         chanmul_broadcast_shapes(&a, &b, &y, NULL, 0);
-        CHECK(rc == 0 && d.inputs == 2 && d.outputs == 1 && same_shape(&d.in[0], &a) && same_shape(&d.in[1], &b) &&
-                  same_shape(&d.out[0], &y) && d.p.op == CHANMUL_OP_BCAST,
+        CHECK(rc == 0 && d.inputs == 2 && d.outputs == 1 && chanmul_shape_equal(&d.in[0], &a) && chanmul_shape_equal(&d.in[1], &b) &&
+                  chanmul_shape_equal(&d.out[0], &y) && d.p.op == CHANMUL_OP_BCAST,
               "chanmul_desc_init(bcast %s, %s) = %d, or its operands are not a, b and y", cases[k].a, cases[k].b,
               rc);
         /* the same problem written by hand (no chanmul_bcast_problem) */
@@ -909,7 +899,7 @@ static void test_in_place_and_errors(void)
             continue;
         }
         size_t na = count_of(&d.in[0]), nb = count_of(&d.in[1]), ny = count_of(&d.out[0]);
-        int a_same = same_shape(&d.in[0], &d.out[0]);
+        int a_same = chanmul_shape_equal(&d.in[0], &d.out[0]);
         CHECK(na == ny, "in place %s, %s: a is not y's size", in_place[k][0], in_place[k][1]);
         float *ya = malloc((ny + 2 * GUARD) * sizeof(float)), *bb = malloc(nb * sizeof(float));
         float *orig = malloc(ny * sizeof(float)), *want = malloc(ny * sizeof(float));
@@ -1050,7 +1040,7 @@ static void test_short_form(void)
          * last call's (a of y's size but not its rank, (3,5) against y's
          * (1,3,5): either answer, the same bytes in the same order) */
         rc = chanmul_check(&r, ka_v, kb_v, ka_v, 1);
-        int a_same = same_shape(&ka, &ky), a_size = count_of(&ka) == 15;
+        int a_same = chanmul_shape_equal(&ka, &ky), a_size = count_of(&ka) == 15;
         CHECK(a_same ? rc == CHANMUL_OK : a_size ? rc == CHANMUL_OK || rc == CHANMUL_EOVERLAP_XY : rc == CHANMUL_EOVERLAP_XY,
               "chanmul_check(%s x %s, y == a) = %d (%s)", same_fold[k][0], same_fold[k][1], rc, chanmul_strerror(rc));
     }

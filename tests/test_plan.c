@@ -80,27 +80,17 @@ static size_t elements(const chanmul_shape *s)
     return err ? 0 : n;
 }
 
-static int same_shape(const chanmul_shape *a, const chanmul_shape *b)
-{
-    if (a->rank != b->rank)
-        return 0;
-    for (int i = 0; i < a->rank; i++)
-        if (a->dims[i] != b->dims[i])
-            return 0;
-    return 1;
-}
-
 static int same_desc(const chanmul_desc *a, const chanmul_desc *b)
 {
     if (a->p.op != b->p.op || a->p.layout != b->p.layout || a->p.n != b->p.n || a->p.h != b->p.h ||
-        a->p.w != b->p.w || a->p.c != b->p.c || !same_shape(&a->p.a, &b->p.a) || !same_shape(&a->p.b, &b->p.b) ||
+        a->p.w != b->p.w || a->p.c != b->p.c || !chanmul_shape_equal(&a->p.a, &b->p.a) || !chanmul_shape_equal(&a->p.b, &b->p.b) ||
         a->inputs != b->inputs || a->outputs != b->outputs)
         return 0;
     for (int k = 0; k < a->inputs; k++)
-        if (!same_shape(&a->in[k], &b->in[k]))
+        if (!chanmul_shape_equal(&a->in[k], &b->in[k]))
             return 0;
     for (int k = 0; k < a->outputs; k++)
-        if (!same_shape(&a->out[k], &b->out[k]))
+        if (!chanmul_shape_equal(&a->out[k], &b->out[k]))
             return 0;
     return 1;
 }

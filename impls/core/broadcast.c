@@ -191,9 +191,9 @@ void chanmul_bcast_row_next(const chanmul_bcast_plan *pl, size_t *off_a, size_t 
     }
 }
 
-static int same_dims(const chanmul_shape *a, const chanmul_shape *b)
+int chanmul_shape_equal(const chanmul_shape *a, const chanmul_shape *b)
 {
-    if (a->rank != b->rank)
+    if (a->rank != b->rank || a->rank < 0 || a->rank > CHANMUL_MAX_RANK)
         return 0;
     for (int i = 0; i < a->rank; i++)
         if (a->dims[i] != b->dims[i])
@@ -205,5 +205,5 @@ int chanmul_problem_equal(const chanmul_problem *a, const chanmul_problem *b)
 {
     return a->op == b->op && a->layout == b->layout && a->n == b->n && a->h == b->h && a->w == b->w &&
            a->c == b->c &&
-           (a->op != CHANMUL_OP_BCAST || (same_dims(&a->a, &b->a) && same_dims(&a->b, &b->b)));
+           (a->op != CHANMUL_OP_BCAST || (chanmul_shape_equal(&a->a, &b->a) && chanmul_shape_equal(&a->b, &b->b)));
 }

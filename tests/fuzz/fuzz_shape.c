@@ -15,16 +15,6 @@
 #include "chanmul.h"
 #include "shape.h"
 
-static int same_dims(const chanmul_shape *a, const chanmul_shape *b)
-{
-    if (a->rank != b->rank)
-        return 0;
-    for (int i = 0; i < a->rank; i++)
-        if (a->dims[i] != b->dims[i])
-            return 0;
-    return 1;
-}
-
 /* Longest formats: 8 dimensions of 20 digits and 7 x's; two of them and a comma. */
 #define DIMS_TEXT 256
 #define PROBLEM_TEXT 512
@@ -49,7 +39,7 @@ static void check_dims(const char *s)
     FUZZ_CHECK(a.rank >= 0 && a.rank <= CHANMUL_MAX_RANK);
     dims_format(&a, text, sizeof text);
     FUZZ_CHECK(dims_parse(text, &b, err, sizeof err) == 0);
-    FUZZ_CHECK(same_dims(&a, &b));
+    FUZZ_CHECK(chanmul_shape_equal(&a, &b));
 }
 
 /* NumPy's rule on the two halves of "A,B" (when both are shapes). */
@@ -72,7 +62,7 @@ static void check_broadcast(const char *s)
     FUZZ_CHECK((rc_ab == 0) == (rc_ba == 0));
     if (rc_ab != 0)
         return;
-    FUZZ_CHECK(same_dims(&ab, &ba));
+    FUZZ_CHECK(chanmul_shape_equal(&ab, &ba));
     FUZZ_CHECK(ab.rank == (a.rank > b.rank ? a.rank : b.rank));
     for (int i = 0; i < ab.rank; i++) {
         int ka = i - (ab.rank - a.rank), kb = i - (ab.rank - b.rank);
@@ -81,7 +71,7 @@ static void check_broadcast(const char *s)
     }
     /* y may be one of the operands */
     chanmul_shape self = a;
-    FUZZ_CHECK(chanmul_broadcast_shapes(&self, &b, &self, NULL, 0) == 0 && same_dims(&self, &ab));
+    FUZZ_CHECK(chanmul_broadcast_shapes(&self, &b, &self, NULL, 0) == 0 && chanmul_shape_equal(&self, &ab));
 }
 
 static void check_problem(const char *s)
@@ -97,7 +87,7 @@ static void check_problem(const char *s)
     FUZZ_CHECK(q.n == p.n && q.h == p.h && q.w == p.w && q.c == p.c);
     if (p.op != CHANMUL_OP_BCAST)
         return;
-    FUZZ_CHECK(same_dims(&q.a, &p.a) && same_dims(&q.b, &p.b));
+    FUZZ_CHECK(chanmul_shape_equal(&q.a, &p.a) && chanmul_shape_equal(&q.b, &p.b));
     chanmul_desc d; /* (its n, h, w, c checked against the fold of a and b) */
     FUZZ_CHECK(chanmul_desc_init(&d, &p) == 0);
 }
