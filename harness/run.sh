@@ -3,7 +3,8 @@
 #   bash harness/run.sh main   install what is missing, build, list, verify all, tune
 #                              (quick), run the quick sweep, write results/, plots/ and report.md
 #   bash harness/run.sh test   install what is missing, build, run the ctest suites in a
-#                              Release build and again under AddressSanitizer + UBSan
+#                              Release build and again under AddressSanitizer + UBSan,
+#                              then the tsan tests under ThreadSanitizer (clang, libomp)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +12,8 @@ cd "$(dirname "$0")/.."
 # image, but a fresh machine gets them installed too if they are missing).
 PACKAGES=(cmake make gcc g++ git pkg-config python3
           libbenchmark-dev libhwloc-dev libcjson-dev gnuplot-nox
-          libdnnl-dev libxnnpack-dev libpthreadpool-dev libeigen3-dev)
+          libdnnl-dev libxnnpack-dev libpthreadpool-dev libeigen3-dev
+          clang libclang-rt-14-dev libomp-14-dev) # the ThreadSanitizer pass: clang 14, its TSan runtime, LLVM's OpenMP with archer
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 install_missing() {
@@ -104,6 +106,11 @@ test)
     # the other whole-matrix runs to one data mode under the sanitizers.
     build build-sanitize -DCHANMUL_SANITIZE=ON
     (cd build-sanitize && ctest --output-on-failure -j 1 -LE '^large$')
+    # ThreadSanitizer: the thread team and the threaded kernels (label "tsan"
+    # only: README.md, "ThreadSanitizer"), with clang and LLVM's libomp, whose
+    # synchronisation TSan learns from archer; 5.5-6 minutes on the Xeon VM.
+    build build-tsan -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DCHANMUL_TSAN=ON
+    (cd build-tsan && ctest --output-on-failure -j 1 -L '^tsan$')
     ;;
 *)
     echo "usage: bash harness/run.sh main|test" >&2
