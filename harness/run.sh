@@ -5,6 +5,7 @@
 #   bash harness/run.sh test   install what is missing, build, run the ctest suites in a
 #                              Release build and again under AddressSanitizer + UBSan,
 #                              then each libFuzzer target (tests/fuzz) for 20 s
+#                              then the tsan tests under ThreadSanitizer (clang, libomp)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,7 +14,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(cmake make gcc g++ git pkg-config python3
           libbenchmark-dev libhwloc-dev libcjson-dev gnuplot-nox
           libdnnl-dev libxnnpack-dev libpthreadpool-dev libeigen3-dev
-          clang libclang-rt-14-dev libomp-dev llvm) # the fuzz targets: clang, libFuzzer, OpenMP, symbolizer
+          clang libclang-rt-14-dev libomp-dev libomp-14-dev llvm) # fuzz and TSan: clang 14, libFuzzer, its TSan runtime, LLVM's OpenMP with archer, the symbolizer
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 install_missing() {
@@ -110,6 +111,11 @@ test)
     # whose default build is the fuzz targets only; each runs 20 s, seeded.
     build build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DCHANMUL_FUZZ=ON
     (cd build-fuzz && ctest --output-on-failure -j 1 -L fuzz)
+    # ThreadSanitizer: the thread team and the threaded kernels (label "tsan"
+    # only: README.md, "ThreadSanitizer"), with clang and LLVM's libomp, whose
+    # synchronisation TSan learns from archer; 5.5-6 minutes on the Xeon VM.
+    build build-tsan -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DCHANMUL_TSAN=ON
+    (cd build-tsan && ctest --output-on-failure -j 1 -L '^tsan$')
     ;;
 *)
     echo "usage: bash harness/run.sh main|test" >&2

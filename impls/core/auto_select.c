@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,10 +183,17 @@ const char *chanmul_selection_status(void)
 
 static const chanmul_impl *stream_impl(void)
 {
-    static const chanmul_impl *stream; /* benign race: every thread finds the same row */
-    if (!stream)
-        stream = chanmul_impl_find("stream");
-    return stream;
+    /* NULL until found. A relaxed atomic: user threads may make their first
+     * calls at once, and a plain pointer one writes while another reads is a
+     * data race (ThreadSanitizer reports it) even though both find the same
+     * row; the row itself is a constant, so nothing needs ordering. */
+    static const chanmul_impl *_Atomic stream;
+    const chanmul_impl *s = atomic_load_explicit(&stream, memory_order_relaxed);
+    if (!s) {
+        s = chanmul_impl_find("stream");
+        atomic_store_explicit(&stream, s, memory_order_relaxed);
+    }
+    return s;
 }
 
 

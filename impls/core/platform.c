@@ -60,13 +60,21 @@ chanmul_isa chanmul_cpu_isa(void)
 }
 
 /* The ISA the kernels use: chanmul_cpu_isa() at their first call, then kept.
- * Reading the environment costs more than a small problem's whole kernel. */
+ * Reading the environment costs more than a small problem's whole kernel.
+ * The values read once in this file are relaxed atomics: user threads may
+ * make their first calls at the same time, and though each computes the same
+ * value, a plain variable written by one and read by another is a data race
+ * (undefined behaviour; ThreadSanitizer reports it). A relaxed load is a
+ * plain load on x86. */
 chanmul_isa chanmul_kernel_isa(void)
 {
-    static int cached = -1; /* benign race: every thread computes the same value */
-    if (cached < 0)
-        cached = (int)chanmul_cpu_isa();
-    return (chanmul_isa)cached;
+    static _Atomic int cached = -1; /* -1 until read */
+    int isa = atomic_load_explicit(&cached, memory_order_relaxed);
+    if (isa < 0) {
+        isa = (int)chanmul_cpu_isa();
+        atomic_store_explicit(&cached, isa, memory_order_relaxed);
+    }
+    return (chanmul_isa)isa;
 }
 
 static atomic_uint isa_ran_mask;
@@ -175,9 +183,10 @@ size_t chanmul_cpuid_cache_bytes(unsigned level)
 
 size_t chanmul_llc_bytes(void)
 {
-    static size_t cached; /* benign race: every thread computes the same value */
-    if (cached)
-        return cached;
+    static _Atomic size_t cached; /* 0 until read; a relaxed atomic (see chanmul_kernel_isa) */
+    size_t known = atomic_load_explicit(&cached, memory_order_relaxed);
+    if (known)
+        return known;
     size_t bytes = chanmul_cpuid_cache_bytes(0);
 #ifdef _SC_LEVEL3_CACHE_SIZE
     if (!bytes) {
@@ -187,8 +196,9 @@ size_t chanmul_llc_bytes(void)
         bytes = v > 0 ? (size_t)v : 0;
     }
 #endif
-    cached = bytes ? bytes : (size_t)32 << 20;
-    return cached;
+    known = bytes ? bytes : (size_t)32 << 20;
+    atomic_store_explicit(&cached, known, memory_order_relaxed);
+    return known;
 }
 
 /* CHANMUL_NONTEMPORAL, read once: -1 unset (decide by size), 0 or 1 forced.
@@ -196,12 +206,14 @@ size_t chanmul_llc_bytes(void)
  * than the kernel itself on the smallest problems. */
 static int nontemporal_forced(void)
 {
-    static int cached = -2; /* benign race: every thread computes the same value */
-    if (cached == -2) {
+    static _Atomic int cached = -2; /* -2 until read; a relaxed atomic (see chanmul_kernel_isa) */
+    int forced = atomic_load_explicit(&cached, memory_order_relaxed);
+    if (forced == -2) {
         const char *env = getenv("CHANMUL_NONTEMPORAL");
-        cached = env && (env[0] == '0' || env[0] == '1') && env[1] == '\0' ? env[0] - '0' : -1;
+        forced = env && (env[0] == '0' || env[0] == '1') && env[1] == '\0' ? env[0] - '0' : -1;
+        atomic_store_explicit(&cached, forced, memory_order_relaxed);
     }
-    return cached;
+    return forced;
 }
 
 int chanmul_want_nontemporal(size_t bytes, int in_place, const chanmul_tunables *tun)

@@ -5,6 +5,7 @@
 #include "chanmul_internal.h"
 
 #include <omp.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
 /* Below this many elements a second thread costs more than it saves. With the
@@ -21,17 +22,22 @@
 
 size_t chanmul_default_min_elements_per_thread(void)
 {
-    static size_t cached; /* benign race: every thread computes the same value */
-    if (!cached) {
+    /* 0 until read; a relaxed atomic: user threads may make their first calls
+     * at once, and a plain variable one writes while another reads is a data
+     * race, even when both compute the same value (see chanmul_kernel_isa) */
+    static _Atomic size_t cached;
+    size_t n = atomic_load_explicit(&cached, memory_order_relaxed);
+    if (!n) {
         const char *env = getenv("CHANMUL_MIN_ELEMENTS_PER_THREAD");
         char *end;
         unsigned long long v = env ? strtoull(env, &end, 10) : 0;
         size_t l1d = chanmul_cpuid_cache_bytes(1);
-        cached = env && *env && !*end && v > 0 ? (size_t)v
-                 : l1d                          ? l1d / sizeof(float)
-                                                : CHANMUL_MIN_ELEMENTS_PER_THREAD;
+        n = env && *env && !*end && v > 0 ? (size_t)v
+            : l1d                          ? l1d / sizeof(float)
+                                           : CHANMUL_MIN_ELEMENTS_PER_THREAD;
+        atomic_store_explicit(&cached, n, memory_order_relaxed);
     }
-    return cached;
+    return n;
 }
 
 /* NCHW planes shorter than this are streamed against a pattern of the

@@ -94,12 +94,17 @@ static void *worker_main(void *p)
     return NULL;
 }
 
-/* CPUs this process may run on (its affinity mask), at least 1. */
+/* CPUs this process may run on (its affinity mask), at least 1. Read once.
+ * The cache is a relaxed atomic, as are the other settings read once here and
+ * in platform.c: user threads may make their first calls at the same time,
+ * and though each computes the same value, a plain variable written by one
+ * and read by another is a data race (undefined behaviour; ThreadSanitizer
+ * reports it). A relaxed load is a plain load on x86. */
 static int usable_cpus(void)
 {
-    static int cached; /* benign race: every thread computes the same value */
-    if (!cached) {
-        int n = 0;
+    static _Atomic int cached; /* 0 until read */
+    int n = atomic_load_explicit(&cached, memory_order_relaxed);
+    if (!n) {
 #ifdef CPU_COUNT
         cpu_set_t set;
         if (sched_getaffinity(0, sizeof set, &set) == 0)
@@ -107,9 +112,10 @@ static int usable_cpus(void)
 #endif
         if (n <= 0)
             n = (int)sysconf(_SC_NPROCESSORS_ONLN);
-        cached = n > 0 ? n : 1;
+        n = n > 0 ? n : 1;
+        atomic_store_explicit(&cached, n, memory_order_relaxed);
     }
-    return cached;
+    return n;
 }
 
 /* Starts workers up to index count-1; 0, or -1 when a thread cannot be made. */
@@ -136,12 +142,14 @@ static int grow(team *t, int count)
 /* CHANMUL_THREAD_TEAM=0 turns the team off (OpenMP everywhere), read once. */
 static int team_enabled(void)
 {
-    static int cached = -1; /* benign race: every thread computes the same value */
-    if (cached < 0) {
+    static _Atomic int cached = -1; /* -1 until read; a relaxed atomic, as usable_cpus' */
+    int on = atomic_load_explicit(&cached, memory_order_relaxed);
+    if (on < 0) {
         const char *env = getenv("CHANMUL_THREAD_TEAM");
-        cached = !(env && env[0] == '0' && env[1] == '\0');
+        on = !(env && env[0] == '0' && env[1] == '\0');
+        atomic_store_explicit(&cached, on, memory_order_relaxed);
     }
-    return cached;
+    return on;
 }
 
 int chanmul_team_run(int count, chanmul_team_fn fn, void *arg)

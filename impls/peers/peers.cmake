@@ -17,8 +17,18 @@
 #
 # CHANMUL_WITH_<PEER>=OFF leaves a peer out even when its library is present.
 
-option(CHANMUL_WITH_ONEDNN "Build the oneDNN peer (needs libdnnl-dev)" ON)
-option(CHANMUL_WITH_XNNPACK "Build the XNNPACK peer (needs libxnnpack-dev, libpthreadpool-dev)" ON)
+# A ThreadSanitizer build (CHANMUL_TSAN) leaves oneDNN and XNNPACK out by
+# default: their binaries are not instrumented (TSan would see their threads'
+# accesses without their synchronisation), and Debian's oneDNN brings gcc's
+# libgomp, a second OpenMP runtime beside the LLVM one that build uses.
+# (Eigen is headers, compiled instrumented with the rest, and single-threaded.)
+if(CHANMUL_TSAN)
+  set(chanmul_peer_binary_default OFF)
+else()
+  set(chanmul_peer_binary_default ON)
+endif()
+option(CHANMUL_WITH_ONEDNN "Build the oneDNN peer (needs libdnnl-dev)" ${chanmul_peer_binary_default})
+option(CHANMUL_WITH_XNNPACK "Build the XNNPACK peer (needs libxnnpack-dev, libpthreadpool-dev)" ${chanmul_peer_binary_default})
 option(CHANMUL_WITH_EIGEN "Build the Eigen peer (needs libeigen3-dev)" ON)
 
 # chanmul_peer(<name> <MACRO> <found> <source> <reason-if-missing> [libraries...])
@@ -27,7 +37,11 @@ option(CHANMUL_WITH_EIGEN "Build the Eigen peer (needs libeigen3-dev)" ON)
 function(chanmul_peer name macro found source reason)
   if(NOT CHANMUL_WITH_${macro})
     set(found FALSE)
-    set(reason "not built: disabled with -DCHANMUL_WITH_${macro}=OFF")
+    if(CHANMUL_TSAN AND macro MATCHES "^(ONEDNN|XNNPACK)$")
+      set(reason "not built: off in a ThreadSanitizer build (CHANMUL_TSAN) unless -DCHANMUL_WITH_${macro}=ON")
+    else()
+      set(reason "not built: disabled with -DCHANMUL_WITH_${macro}=OFF")
+    endif()
   endif()
   if(found)
     target_sources(chanmul_objects PRIVATE ${CMAKE_CURRENT_LIST_DIR}/${source})
