@@ -22,6 +22,7 @@
 #include "bench_engine.h"
 
 #include "interrupt.h"
+#include "plugin_isolation.h"
 
 #include "chanmul_internal.h"
 #include "cli.h"
@@ -31,6 +32,7 @@
 #include "shape.h"
 #include "sysinfo.h"
 
+#include <errno.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +70,9 @@ typedef struct bench_item {
 struct bench_engine {
     bench_config cfg;
     char **verify_status; /* per target: NULL (pass) or the first failure, for the results context */
+    /* per target: the reason a plugin crashed, hung or exited in its child
+     * (bench_engine_isolate_plugins); such a plugin runs no more, anywhere */
+    char **dropped;
     /* per target: its runs on full-range data (random, special) at the timed
      * problems, and how they depart from the reference (departures:<impl>) */
     verify_counts *full_range;
@@ -474,13 +479,10 @@ static int add_item(bench_engine *e, bench_what what, size_t group, const verify
     return 0;
 }
 
-/* Verifies every target at the group's exact problem on the data it will be
- * timed on (the normal data of BENCH_DATA_SEED); fills failures[t] (NULL =
- * pass). Then runs each on full-range data (random, special) at the same
- * problem, a verdict on the IEEE corners that timing does not depend on,
- * adding how it departs to full_range[t]. */
-static int verify_group(const chanmul_problem *p, int threads, const verify_target *targets,
-                        size_t count, char **failures, verify_counts *full_range, FILE *log)
+/* The verifier's options for one group's problem on data d (the normal data
+ * of BENCH_DATA_SEED, which every benchmark times, or the full-range data of
+ * a fresh seed), its reports to log. */
+static verify_options group_options(const chanmul_problem *p, int threads, verify_data d, FILE *log)
 {
     verify_options o;
     verify_options_init(&o);
@@ -489,30 +491,94 @@ static int verify_group(const chanmul_problem *p, int threads, const verify_targ
     o.shape = *p;
     o.layout = (int)p->layout;
     o.threads = threads;
-    o.data = VERIFY_DATA_NORMAL;
-    o.have_seed = 1;
+    o.data = (int)d;
+    o.have_seed = d == VERIFY_DATA_NORMAL;
     o.seed = BENCH_DATA_SEED;
     o.in_place = 0;
-    o.max_reports = 1;
+    o.max_reports = d == VERIFY_DATA_NORMAL ? 1 : 0; /* corners: counted by class, described by chanmul verify */
     o.out = log;
+    return o;
+}
+
+/* The data each target is verified on at a timed problem: the timed data, then the IEEE corners. */
+static const verify_data group_data[] = {VERIFY_DATA_NORMAL, VERIFY_DATA_RANDOM, VERIFY_DATA_SPECIAL};
+
+int bench_engine_isolate_plugins(bench_engine *e, const chanmul_problem *p, int threads)
+{
+    const bench_config *cfg = &e->cfg;
+    int dropped = 0;
+    for (size_t t = 0; t < cfg->target_count && plugin_isolation_enabled(); t++) {
+        const verify_target *target = &cfg->targets[t];
+        if (!target->plugin_path || e->dropped[t] || !chanmul_impl_covers(target->impl, p->op))
+            continue;
+        for (size_t d = 0; d < sizeof group_data / sizeof group_data[0]; d++) {
+            verify_options o = group_options(p, threads, group_data[d], stderr);
+            o.max_reports = 0; /* (the failures are reported by bench_engine_plan's run) */
+            isolated_result res;
+            if (verify_isolated(&o, target, &res) != 0) {
+                fprintf(stderr, "chanmul: cannot start a child process for plugin %s (%s); it runs in this process\n",
+                        target->impl->name, strerror(errno));
+                return dropped;
+            }
+            if (!res.timed_out && !res.signal && !res.exit_status)
+                continue;
+            char shape[96], what[256], reason[2600];
+            isolated_report(stderr, target, &res);
+            snprintf(reason, sizeof reason, "%s at %s %s%s%s threads=%d, not timed (%s)",
+                     isolated_departures(&res, what, sizeof what), shape_format(p, shape, sizeof shape),
+                     chanmul_layout_name(p->layout), p->op == CHANMUL_OP_SCALE ? "" : " op=",
+                     p->op == CHANMUL_OP_SCALE ? "" : chanmul_op_name(p->op), threads,
+                     res.last_case[0] ? res.last_case + strspn(res.last_case, " ") : "before its first case");
+            if (!(e->dropped[t] = strdup(reason)))
+                return -1;
+            dropped++;
+            break;
+        }
+    }
+    return dropped;
+}
+
+/* Verifies every target at the group's exact problem on the data it will be
+ * timed on (the normal data of BENCH_DATA_SEED); fills failures[t] (NULL =
+ * pass). Then runs each on full-range data (random, special) at the same
+ * problem, a verdict on the IEEE corners that timing does not depend on,
+ * adding how it departs to full_range[t]. A dropped plugin (e->dropped) is
+ * not run: its failure is why it was dropped. */
+static int verify_group(bench_engine *e, const chanmul_problem *p, int threads, char **failures, FILE *log)
+{
+    const verify_target *all = e->cfg.targets;
+    size_t count = 0, *index = calloc(e->cfg.target_count ? e->cfg.target_count : 1, sizeof *index);
+    verify_target *targets = calloc(e->cfg.target_count ? e->cfg.target_count : 1, sizeof *targets);
+    for (size_t t = 0; index && targets && t < e->cfg.target_count; t++) {
+        failures[t] = NULL;
+        if (e->dropped[t]) {
+            failures[t] = strdup(e->dropped[t]);
+            continue;
+        }
+        index[count] = t;
+        targets[count++] = all[t];
+    }
+    if (!index || !targets) {
+        free(index), free(targets);
+        return -1;
+    }
+    verify_options o = group_options(p, threads, VERIFY_DATA_NORMAL, log);
     o.targets = targets;
     o.target_count = count;
     verify_counts *per = calloc(count, sizeof *per), total;
-    if (per && verify_run(&o, per, &total) != 0) {
-        free(per);
+    if (count && per && verify_run(&o, per, &total) != 0) {
+        free(per), free(index), free(targets);
         return -1;
     }
-    verify_options corners = o;
-    corners.have_seed = 0;
-    corners.max_reports = 0; /* counted by class, described by chanmul verify */
-    static const verify_data corner_data[] = {VERIFY_DATA_RANDOM, VERIFY_DATA_SPECIAL};
-    verify_counts *cper = calloc(count, sizeof *cper), ctotal;
-    for (size_t d = 0; cper && d < sizeof corner_data / sizeof corner_data[0]; d++) {
-        corners.data = (int)corner_data[d];
+    verify_counts *cper = calloc(count ? count : 1, sizeof *cper), ctotal;
+    for (size_t d = 1; count && cper && d < sizeof group_data / sizeof group_data[0]; d++) {
+        verify_options corners = group_options(p, threads, group_data[d], log);
+        corners.targets = targets;
+        corners.target_count = count;
         if (verify_run(&corners, cper, &ctotal) != 0)
             break;
         for (size_t t = 0; t < count; t++) {
-            verify_counts *acc = &full_range[t];
+            verify_counts *acc = &e->full_range[index[t]];
             acc->passed += cper[t].passed;
             acc->failed += cper[t].failed;
             acc->skipped += cper[t].skipped;
@@ -523,18 +589,17 @@ static int verify_group(const chanmul_problem *p, int threads, const verify_targ
     }
     free(cper);
     for (size_t t = 0; t < count && per; t++) {
-        failures[t] = NULL;
         if (per[t].failed) {
             char shape[96], msg[256];
             snprintf(msg, sizeof msg, "verification failed at %s %s%s%s threads=%d (see chanmul verify)",
                      shape_format(p, shape, sizeof shape), chanmul_layout_name(p->layout),
                      p->op == CHANMUL_OP_SCALE ? "" : " op=", p->op == CHANMUL_OP_SCALE ? "" : chanmul_op_name(p->op),
                      threads);
-            failures[t] = strdup(msg);
+            failures[index[t]] = strdup(msg);
         }
     }
     int ok = per != NULL;
-    free(per);
+    free(per), free(index), free(targets);
     return ok ? 0 : -1;
 }
 
@@ -558,9 +623,8 @@ static int baselines_planned(const bench_engine *e, size_t gi)
 int bench_engine_plan(bench_engine *e, const chanmul_problem *p, int threads)
 {
     const bench_config *cfg = &e->cfg;
-    char **failures = calloc(cfg->target_count, sizeof *failures);
-    if (!failures ||
-        verify_group(p, threads, cfg->targets, cfg->target_count, failures, e->full_range, stderr) != 0) {
+    char **failures = calloc(cfg->target_count ? cfg->target_count : 1, sizeof *failures);
+    if (!failures || verify_group(e, p, threads, failures, stderr) != 0) {
         free(failures);
         return -1;
     }
@@ -716,9 +780,11 @@ bench_engine *bench_engine_new(const bench_config *cfg)
     e->cfg = *cfg;
     e->verify_status = calloc(cfg->target_count ? cfg->target_count : 1, sizeof *e->verify_status);
     e->full_range = calloc(cfg->target_count ? cfg->target_count : 1, sizeof *e->full_range);
-    if (!e->verify_status || !e->full_range) {
+    e->dropped = calloc(cfg->target_count ? cfg->target_count : 1, sizeof *e->dropped);
+    if (!e->verify_status || !e->full_range || !e->dropped) {
         free(e->verify_status);
         free(e->full_range);
+        free(e->dropped);
         free(e);
         return NULL;
     }
@@ -737,9 +803,12 @@ void bench_engine_free(bench_engine *e)
     release_all_groups(e);
     for (size_t i = 0; i < e->item_count; i++)
         free(e->items[i].failure);
-    for (size_t t = 0; t < e->cfg.target_count; t++)
+    for (size_t t = 0; t < e->cfg.target_count; t++) {
         free(e->verify_status[t]);
+        free(e->dropped[t]);
+    }
     free(e->verify_status);
+    free(e->dropped);
     free(e->full_range);
     free(e->items);
     free(e->groups);

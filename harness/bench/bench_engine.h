@@ -33,6 +33,17 @@ typedef struct bench_engine bench_engine;
 
 /* A new engine for cfg (cfg->targets must outlive it); NULL when out of memory. */
 bench_engine *bench_engine_new(const bench_config *cfg);
+/* A plugin is someone else's code: before anything of it runs in this
+ * process, its verification at p and threads (on the data bench_engine_plan
+ * verifies on) runs in a child process (plugin_isolation.h). A plugin that
+ * crashes, hangs or exits there is reported on stderr with its case and
+ * dropped: never run again (here or at any later problem), reported in the
+ * results as not timed, the other implementations' results kept. Call it for
+ * every problem before the first bench_engine_plan (which runs the built-in
+ * kernels, OpenMP among them: see verify_isolated). Does nothing without
+ * plugins or with CHANMUL_PLUGIN_ISOLATION=0. Returns the plugins dropped
+ * at p, or -1 when out of memory. */
+int bench_engine_isolate_plugins(bench_engine *e, const chanmul_problem *p, int threads);
 /* Verifies every target that covers p's op at p and threads, then queues the
  * baselines (once per layout, shape and thread count) and the kernels (those
  * that failed are reported, never timed). 0, or -1 when out of memory. */

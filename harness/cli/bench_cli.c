@@ -225,7 +225,8 @@ static int bench_command(command_state *cs, int argc, char **argv)
     bench_config cfg = {targets, count, a.repetitions, a.min_time, 0, 0};
     int threads = chanmul_resolve_threads(a.have_threads ? a.threads : 0);
     fprintf(stderr, "chanmul bench: verifying %zu implementation(s) at this shape first\n", count);
-    if (!(cs->engine = bench_engine_new(&cfg)) || bench_engine_plan(cs->engine, &p, threads) != 0) {
+    if (!(cs->engine = bench_engine_new(&cfg)) || bench_engine_isolate_plugins(cs->engine, &p, threads) < 0 ||
+        bench_engine_plan(cs->engine, &p, threads) != 0) {
         fprintf(stderr, "chanmul bench: out of memory\n");
         return EXIT_USAGE;
     }
@@ -322,17 +323,21 @@ static int sweep_command(command_state *cs, int argc, char **argv)
                     "implementation at every point first\n",
             prof->name, shape_count, min_threads, max_threads);
     double t_verify = monotonic_seconds();
-    for (size_t k = 0; k < shape_count; k++)
-        for (int layout = 0; layout < (chanmul_op_info_of(shapes[k].op)->broadcast ? 1 : 2); layout++)
-            for (int t = min_threads; t <= max_threads; t++) { /* (bcast: row-major, one layout) */
-                chanmul_problem p = shapes[k];
-                p.layout = (chanmul_layout)layout;
-                if (bench_engine_plan(cs->engine, &p, t) != 0) {
-                    free(shapes);
-                    fprintf(stderr, "chanmul sweep: out of memory while planning\n");
-                    return EXIT_USAGE;
+    /* two passes over the points: the plugins, each in a child, at every point
+     * first (before the built-ins run OpenMP here: see bench_engine.h), then the plan */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t k = 0; k < shape_count; k++)
+            for (int layout = 0; layout < (chanmul_op_info_of(shapes[k].op)->broadcast ? 1 : 2); layout++)
+                for (int t = min_threads; t <= max_threads; t++) { /* (bcast: row-major, one layout) */
+                    chanmul_problem p = shapes[k];
+                    p.layout = (chanmul_layout)layout;
+                    if (pass == 0 ? bench_engine_isolate_plugins(cs->engine, &p, t) < 0
+                                  : bench_engine_plan(cs->engine, &p, t) != 0) {
+                        free(shapes);
+                        fprintf(stderr, "chanmul sweep: out of memory while planning\n");
+                        return EXIT_USAGE;
+                    }
                 }
-            }
     free(shapes);
     fprintf(stderr, "chanmul sweep: verified in %.0fs; %zu benchmarks to run\n",
             monotonic_seconds() - t_verify, bench_engine_benchmarks(cs->engine));

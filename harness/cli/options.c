@@ -130,6 +130,19 @@ int cli_targets(const char *impl_name, const char **plugins, int plugin_count, i
             free(t);
             return EXIT_USAGE;
         }
+        /* one name, one implementation: results, compare and the report key
+         * their rows by it */
+        const char *clash = chanmul_impl_find(impl->name) ? "a built-in implementation" : NULL;
+        for (size_t j = 0; j < n && !clash; j++)
+            if (t[j].plugin_path && strcmp(t[j].impl->name, impl->name) == 0)
+                clash = strcmp(t[j].plugin_path, abs_path) == 0 ? "the same plugin, given twice" : "another plugin";
+        if (clash) {
+            fprintf(stderr, "chanmul: plugin '%s' is named '%s', as is %s (set chanmul_plugin_name to a name of "
+                            "its own)\n",
+                    plugins[k], impl->name, clash);
+            free(t);
+            return EXIT_USAGE;
+        }
         t[n].impl = impl;
         t[n++].plugin_path = abs_path;
     }

@@ -16,7 +16,7 @@
  * load a plugin built for another ABI. */
 int chanmul_plugin_abi = CHANMUL_PLUGIN_ABI;
 
-/* Optional: the name shown in reports (default: the file's path). */
+/* Optional: the name shown in reports (default: the file's name, example_scale). */
 const char *chanmul_plugin_name = "example_scale";
 
 /* Optional: 0 says this kernel ignores the thread count, so the verifier runs
