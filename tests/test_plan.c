@@ -276,6 +276,12 @@ static const struct { chanmul_layout layout; size_t n, h, w, c; } SHAPES[] = {
      * least 8 samples), one plane per channel, and one too long for the stack */
     {CHANMUL_NHWC, 2, 3, 5, 17}, {CHANMUL_NHWC, 1, 4, 4, 40},  {CHANMUL_NHWC, 1, 3, 3, 4},
     {CHANMUL_NCHW, 8, 2, 2, 3},  {CHANMUL_NCHW, 1, 1, 1, 33},  {CHANMUL_NHWC, 1, 2, 2, 4099},
+    /* the tiled kernel (C dividing the ISA's tile, or C = 1 in NCHW): less
+     * than a step, whole steps with one or two vectors and a tail after them,
+     * one element, and C = 64 past AVX2's tile */
+    {CHANMUL_NHWC, 1, 3, 5, 2},  {CHANMUL_NHWC, 2, 7, 3, 8},   {CHANMUL_NHWC, 1, 5, 7, 32},
+    {CHANMUL_NHWC, 1, 1, 3, 16}, {CHANMUL_NHWC, 1, 1, 1, 1},   {CHANMUL_NCHW, 2, 3, 5, 1},
+    {CHANMUL_NHWC, 3, 1, 7, 4},  {CHANMUL_NHWC, 1, 3, 3, 64},
 };
 
 static const struct { int ra; size_t a[4]; int rb; size_t b[4]; } BCAST_PAIRS[] = {
@@ -529,87 +535,90 @@ static void exec_errors(void)
         const chanmul_impl *impl = chanmul_impl_at(i);
         if (!impl || !chanmul_impl_available(impl, NULL) || !chanmul_impl_covers(impl, CHANMUL_OP_SCALE))
             continue;
-        chanmul_problem p = make_problem(CHANMUL_OP_SCALE, CHANMUL_NHWC, 2, 3, 5, 7);
-        const size_t total = 2 * 3 * 5 * 7, c = 7;
-        chanmul_plan *plan = NULL;
-        int err = chanmul_plan_create(impl, &p, 1, &plan);
-        CHECK(err == 0 && plan, "%s: create = %d (%s)", impl->name, err, chanmul_strerror(err));
-        if (err || !plan)
-            continue;
-        chanmul_desc d;
-        chanmul_desc_init(&d, &p);
+        /* C = 7: the generic checks; C = 4: the tiled plan's own (plan.c) */
+        for (size_t c = 7; c >= 4; c -= 3) {
+            chanmul_problem p = make_problem(CHANMUL_OP_SCALE, CHANMUL_NHWC, 2, 3, 5, c);
+            const size_t total = 2 * 3 * 5 * c;
+            chanmul_plan *plan = NULL;
+            int err = chanmul_plan_create(impl, &p, 1, &plan);
+            CHECK(err == 0 && plan, "%s: create = %d (%s)", impl->name, err, chanmul_strerror(err));
+            if (err || !plan)
+                continue;
+            chanmul_desc d;
+            chanmul_desc_init(&d, &p);
 
-        /* one arena: x, then room for overlapping views */
-        float *arena = alloc_floats(3 * total + c);
-        float *x = arena, *s = arena + 2 * total + c;
-        float *y = alloc_floats(total), *want = alloc_floats(total);
-        fill_data(x, total, 1);
-        fill_data(s, c, 4);
-        for (size_t k = 0; k < total; k++)
-            want[k] = x[k] * s[k % c]; /* NHWC: one correctly rounded product */
+            /* one arena: x, then room for overlapping views */
+            float *arena = alloc_floats(3 * total + c);
+            float *x = arena, *s = arena + 2 * total + c;
+            float *y = alloc_floats(total), *want = alloc_floats(total);
+            fill_data(x, total, 1);
+            fill_data(s, c, 4);
+            for (size_t k = 0; k < total; k++)
+                want[k] = x[k] * s[k % c]; /* NHWC: one correctly rounded product */
 
-        struct {
-            const char *name;
-            const float *x, *s;
-            float *y;
-            int want;
-        } bad[] = {
-            {"NULL x", NULL, s, y, CHANMUL_ENULL},
-            {"NULL s", x, NULL, y, CHANMUL_ENULL},
-            {"NULL y", x, s, NULL, CHANMUL_ENULL},
-            {"y overlapping s", x, s, s - total + 3, CHANMUL_EOVERLAP_SY},
-            {"y overlapping s's start", x, s, s - 1, CHANMUL_EOVERLAP_SY},
-            {"y overlapping x by one float", x, s, x + 1, CHANMUL_EOVERLAP_XY},
-            {"y overlapping x from below", x + total, s, x + 5, CHANMUL_EOVERLAP_XY},
-        };
-        for (size_t b = 0; b < COUNT_OF(bad); b++) {
-            char what[160];
-            snprintf(what, sizeof what, "%s, %s", impl->name, bad[b].name);
-            chanmul_tensors t = {{bad[b].x, bad[b].s, NULL}, {bad[b].y, NULL, NULL}};
+            struct {
+                const char *name;
+                const float *x, *s;
+                float *y;
+                int want;
+            } bad[] = {
+                {"NULL x", NULL, s, y, CHANMUL_ENULL},
+                {"NULL s", x, NULL, y, CHANMUL_ENULL},
+                {"NULL y", x, s, NULL, CHANMUL_ENULL},
+                {"y overlapping s", x, s, s - total + 3, CHANMUL_EOVERLAP_SY},
+                {"y overlapping s's start", x, s, s - 1, CHANMUL_EOVERLAP_SY},
+                {"y overlapping x by one float", x, s, x + 1, CHANMUL_EOVERLAP_XY},
+                {"y overlapping x from below", x + total, s, x + 5, CHANMUL_EOVERLAP_XY},
+            };
+            for (size_t b = 0; b < COUNT_OF(bad); b++) {
+                char what[160];
+                snprintf(what, sizeof what, "%s, %s", impl->name, bad[b].name);
+                chanmul_tensors t = {{bad[b].x, bad[b].s, NULL}, {bad[b].y, NULL, NULL}};
+                fill_sentinel(y, total);
+                int rc_exec = chanmul_exec(impl, &d, &t, 1);
+                int rc_plan = chanmul_plan_exec(plan, &t);
+                int rc_run = chanmul_plan_run(plan, bad[b].x, bad[b].s, bad[b].y);
+                CHECK(rc_plan == bad[b].want && rc_exec == bad[b].want && rc_run == bad[b].want,
+                      "%s: chanmul_plan_exec = %d (%s), chanmul_plan_run = %d, chanmul_exec = %d; expected %d (%s)", what,
+                      rc_plan, chanmul_strerror(rc_plan), rc_run, rc_exec, bad[b].want, chanmul_strerror(bad[b].want));
+                size_t untouched = 0;
+                float v = sentinel();
+                while (untouched < total && memcmp(&y[untouched], &v, sizeof v) == 0)
+                    untouched++;
+                CHECK(untouched == total, "%s: an error, yet y[%zu] was written", what, untouched);
+            }
+
+            /* in place: y == x */
+            float *xy = alloc_floats(total);
+            memcpy(xy, x, total * sizeof(float));
+            chanmul_tensors t = {{xy, s, NULL}, {xy, NULL, NULL}};
+            err = chanmul_plan_exec(plan, &t);
+            CHECK(err == 0 && first_difference(xy, want, total) == total,
+                  "%s, in place: chanmul_plan_exec = %d (%s), or y differs from x * s at [%zu]", impl->name, err,
+                  chanmul_strerror(err), first_difference(xy, want, total));
+            memcpy(xy, x, total * sizeof(float));
+            err = chanmul_plan_run(plan, xy, s, xy);
+            CHECK(err == 0 && first_difference(xy, want, total) == total,
+                  "%s, in place: chanmul_plan_run = %d (%s), or y differs from x * s", impl->name, err,
+                  chanmul_strerror(err));
+            /* out of place, the same */
             fill_sentinel(y, total);
-            int rc_exec = chanmul_exec(impl, &d, &t, 1);
-            int rc_plan = chanmul_plan_exec(plan, &t);
-            int rc_run = chanmul_plan_run(plan, bad[b].x, bad[b].s, bad[b].y);
-            CHECK(rc_plan == bad[b].want && rc_exec == bad[b].want && rc_run == bad[b].want,
-                  "%s: chanmul_plan_exec = %d (%s), chanmul_plan_run = %d, chanmul_exec = %d; expected %d (%s)", what,
-                  rc_plan, chanmul_strerror(rc_plan), rc_run, rc_exec, bad[b].want, chanmul_strerror(bad[b].want));
-            size_t untouched = 0;
-            float v = sentinel();
-            while (untouched < total && memcmp(&y[untouched], &v, sizeof v) == 0)
-                untouched++;
-            CHECK(untouched == total, "%s: an error, yet y[%zu] was written", what, untouched);
+            err = chanmul_plan_run(plan, x, s, y);
+            CHECK(err == 0 && first_difference(y, want, total) == total,
+                  "%s: chanmul_plan_run = %d (%s), or y differs from x * s", impl->name, err, chanmul_strerror(err));
+            free(xy);
+
+            /* NULL tensors */
+            err = chanmul_plan_exec(plan, NULL);
+            int rc_exec = chanmul_exec(impl, &d, NULL, 1);
+            CHECK(err == CHANMUL_EPROBLEM && rc_exec == err, "%s: chanmul_plan_exec(plan, NULL) = %d (%s), exec %d",
+                  impl->name, err, chanmul_strerror(err), rc_exec);
+
+            chanmul_plan_free(plan);
+            free(arena);
+            free(y);
+            free(want);
         }
-
-        /* in place: y == x */
-        float *xy = alloc_floats(total);
-        memcpy(xy, x, total * sizeof(float));
-        chanmul_tensors t = {{xy, s, NULL}, {xy, NULL, NULL}};
-        err = chanmul_plan_exec(plan, &t);
-        CHECK(err == 0 && first_difference(xy, want, total) == total,
-              "%s, in place: chanmul_plan_exec = %d (%s), or y differs from x * s at [%zu]", impl->name, err,
-              chanmul_strerror(err), first_difference(xy, want, total));
-        memcpy(xy, x, total * sizeof(float));
-        err = chanmul_plan_run(plan, xy, s, xy);
-        CHECK(err == 0 && first_difference(xy, want, total) == total,
-              "%s, in place: chanmul_plan_run = %d (%s), or y differs from x * s", impl->name, err,
-              chanmul_strerror(err));
-        /* out of place, the same */
-        fill_sentinel(y, total);
-        err = chanmul_plan_run(plan, x, s, y);
-        CHECK(err == 0 && first_difference(y, want, total) == total,
-              "%s: chanmul_plan_run = %d (%s), or y differs from x * s", impl->name, err, chanmul_strerror(err));
-        free(xy);
-
-        /* NULL tensors */
-        err = chanmul_plan_exec(plan, NULL);
-        int rc_exec = chanmul_exec(impl, &d, NULL, 1);
-        CHECK(err == CHANMUL_EPROBLEM && rc_exec == err, "%s: chanmul_plan_exec(plan, NULL) = %d (%s), exec %d",
-              impl->name, err, chanmul_strerror(err), rc_exec);
-
-        chanmul_plan_free(plan);
-        free(arena);
-        free(y);
-        free(want);
     }
 
     /* the short form on plans of more than one factor, or more outputs */

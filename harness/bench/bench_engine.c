@@ -34,6 +34,7 @@
 
 #include <errno.h>
 #include <omp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,7 @@ typedef struct bench_item {
     const verify_target *target; /* BENCH_KERNEL only */
     char *failure;               /* verification failure: reported, never timed */
     int calls;                   /* times run, for progress */
+    int prepared_checked;        /* 1: its prepared call gave the one-shot call's bits; -1: it did not */
 } bench_item;
 
 struct bench_engine {
@@ -301,18 +303,58 @@ static double adjacent_memcpy_bps(const bench_group *g, long long kernel_iters, 
     return t > 0 ? (double)iters * (double)group_bytes(g) / t : 0;
 }
 
+/* FNV-1a over the bits of the group's outputs (all of them: scale_grad's sums too). */
+static uint64_t outputs_hash(const bench_group *g)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (int k = 0; k < g->d.outputs; k++)
+        for (size_t i = 0; i < g->out_len[k]; i++) {
+            uint32_t bits;
+            memcpy(&bits, &g->out[k][i], sizeof bits);
+            h = (h ^ bits) * 0x100000001b3ull;
+        }
+    return h;
+}
+
+/* The prepared call is another path to the kernel (plan.c has kernels of its
+ * own for small problems), so before its first timing it must give, at this
+ * problem, the bits of the one-shot call that was verified here: its outputs
+ * are hashed right after the one-shot call's loop (before the adjacent
+ * memcpy overwrites y), poisoned (all bits set: NaN),
+ * computed by the prepared call and hashed again. */
+static int prepared_matches(bench_group *g, const chanmul_plan *plan, const chanmul_tensors *t, uint64_t one_shot)
+{
+    for (int k = 0; k < g->d.outputs; k++)
+        memset(g->out[k], 0xff, g->out_len[k] * sizeof(float));
+    return chanmul_plan_exec(plan, t) == 0 && outputs_hash(g) == one_shot;
+}
+
 /* The same implementation through a prepared call (chanmul_plan_*), timed
  * right after the kernel's loop as the adjacent memcpy is, for half the
  * kernel's iterations (at least one batch): counter prepared_bytes_per_second.
  * The plan is made before the clock starts: creating it is the one-off cost
- * a program pays once per problem. 0 when no plan could be made. */
-static double adjacent_prepared_bps(const bench_group *g, const chanmul_impl *impl, long long kernel_iters,
-                                    long long batch)
+ * a program pays once per problem. 0 when no plan could be made, or when its
+ * output differs from the one-shot call's (said once on stderr). */
+static double adjacent_prepared_bps(bench_item *item, bench_group *g, long long kernel_iters, long long batch,
+                                    uint64_t one_shot_hash)
 {
+    const chanmul_impl *impl = item->target->impl;
     chanmul_plan *plan = NULL;
-    if (chanmul_plan_create(impl, &g->d.p, g->threads, &plan) != 0)
+    if (item->prepared_checked < 0 || chanmul_plan_create(impl, &g->d.p, g->threads, &plan) != 0)
         return 0;
     const chanmul_tensors t = group_tensors(g);
+    if (!item->prepared_checked) {
+        item->prepared_checked = prepared_matches(g, plan, &t, one_shot_hash) ? 1 : -1;
+        if (item->prepared_checked < 0) {
+            char shape[96];
+            fprintf(stderr, "chanmul: FAIL: the prepared call of %s gives other bits than its verified one-shot call "
+                            "at %s %s threads=%d: its prepared time is not reported\n",
+                    impl->name, shape_format(&g->d.p, shape, sizeof shape), chanmul_layout_name(g->d.p.layout),
+                    g->threads);
+            chanmul_plan_free(plan);
+            return 0;
+        }
+    }
     long long iters = kernel_iters / 2 > batch ? kernel_iters / 2 : batch;
     int rc = chanmul_plan_exec(plan, &t); /* warm-up */
     double t0 = monotonic_seconds();
@@ -360,9 +402,7 @@ static void progress(bench_item *item)
  * scale was always timed; chanmul_exec with the descriptor otherwise. */
 static inline int timed_call(const chanmul_impl *impl, const bench_group *g, const chanmul_tensors *t)
 {
-    if (g->d.inputs == 2 && g->d.outputs == 1)
-        return chanmul_run(impl, &g->d.p, t->in[0], t->in[1], t->out[0], g->threads);
-    return chanmul_exec(impl, &g->d, t, g->threads);
+    return verify_call(impl, &g->d, t, g->threads); /* (the verifier's entry point) */
 }
 
 static void run_item(gbs_state *st, void *arg)
@@ -380,6 +420,7 @@ static void run_item(gbs_state *st, void *arg)
         return;
     }
     int rc = 0;
+    uint64_t one_shot_hash = 0; /* the kernel's outputs, until its prepared call is checked */
     /* The shim's loop check costs a few ns; on tiny problems claim iterations in
      * batches so that the check stays well under 1% of the time measured. */
     long long batch = g->total < 65536 ? (long long)(65536 / g->total) : 1;
@@ -412,6 +453,8 @@ static void run_item(gbs_state *st, void *arg)
             gbs_skip_with_error(st, chanmul_strerror(rc));
             return;
         }
+        if (!item->prepared_checked)
+            one_shot_hash = outputs_hash(g);
         break;
     }
     }
@@ -421,7 +464,7 @@ static void run_item(gbs_state *st, void *arg)
     if (item->what != BENCH_MEMCPY)
         gbs_set_counter(st, "memcpy_bytes_per_second", adjacent_memcpy_bps(g, iters, batch), GBS_COUNTER_DEFAULT);
     if (item->what == BENCH_KERNEL) {
-        double prepared = adjacent_prepared_bps(g, item->target->impl, iters, batch);
+        double prepared = adjacent_prepared_bps(item, g, iters, batch, one_shot_hash);
         if (prepared > 0)
             gbs_set_counter(st, "prepared_bytes_per_second", prepared, GBS_COUNTER_DEFAULT);
     }

@@ -118,4 +118,10 @@ size_t verify_case_bytes(const chanmul_problem *p);
  * so that bench times the data it verified. */
 float verify_normal_value(unsigned long long seed, int operand, size_t i);
 
+/* Calls impl on d's operands through the entry point a program would use and
+ * bench times: chanmul_run for the ops of x, one factor and y, chanmul_exec
+ * for the others. The verifier's cases and bench's timed calls both go
+ * through it, so that what is timed is what was verified. */
+int verify_call(const chanmul_impl *impl, const chanmul_desc *d, const chanmul_tensors *t, int threads);
+
 #endif

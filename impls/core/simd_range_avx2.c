@@ -135,6 +135,37 @@ static void build_pattern(float *v, size_t floats, const float *s, size_t c, siz
     }
 }
 
+/* The small prepared call's kernel (chanmul_range_kernels.scale_tiled): c
+ * divides 32, so a step of 32 floats meets the same four scale vectors every
+ * time; they are made from s in registers (c < 8: one vector, lane l is
+ * s[l % c]), not read from a pattern built in memory per call. */
+static void scale_tiled(const float *x, const float *s, float *y, size_t total, size_t c)
+{
+    static const int32_t lane_mod[LANES][LANES] = {{0},
+                                                   {0, 0, 0, 0, 0, 0, 0, 0},
+                                                   {0, 1, 0, 1, 0, 1, 0, 1},
+                                                   {0},
+                                                   {0, 1, 2, 3, 0, 1, 2, 3}};
+    __m256 sv[4];
+    if (c < LANES) { /* c = 1, 2, 4 */
+        __m256 first = _mm256_maskload_ps(s, tail_mask(c));
+        sv[0] = _mm256_permutevar8x32_ps(first, _mm256_loadu_si256((const __m256i *)lane_mod[c]));
+        sv[1] = sv[2] = sv[3] = sv[0];
+    } else {
+        for (int v = 0; v < 4; v++) /* c = 16: s[0..7], s[8..15], again */
+            sv[v] = _mm256_loadu_ps(s + (v * LANES) % c);
+    }
+    size_t i = 0;
+    for (; i + 4 * LANES <= total; i += 4 * LANES)
+        for (int v = 0; v < 4; v++)
+            _mm256_storeu_ps(y + i + v * LANES, _mm256_mul_ps(_mm256_loadu_ps(x + i + v * LANES), sv[v]));
+    int v = 0;
+    for (; i + LANES <= total; i += LANES)
+        _mm256_storeu_ps(y + i, _mm256_mul_ps(_mm256_loadu_ps(x + i), sv[v++]));
+    if (i < total)
+        masked_mul(x + i, NULL, sv[v], 0, y + i, total - i);
+}
+
 static void copy_floats(float *y, const float *x, size_t n)
 {
     size_t i = 0;
@@ -153,4 +184,4 @@ static void copy_floats(float *y, const float *x, size_t n)
 }
 
 const chanmul_range_kernels chanmul_range_avx2 = {CHANMUL_ISA_AVX2, stream_pattern, stream_planes,
-                                                 build_pattern, copy_floats};
+                                                 build_pattern, copy_floats, scale_tiled, 4 * LANES};

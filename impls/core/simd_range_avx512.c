@@ -289,6 +289,30 @@ static void build_pattern(float *v, size_t floats, const float *s, size_t c, siz
         v[j] = v[j - base];
 }
 
+/* The small prepared call's kernel (chanmul_range_kernels.scale_tiled): c
+ * divides 64, so a step of 64 floats meets the same four scale vectors every
+ * time; they are made from s in registers (c < 16: one vector, lane l is
+ * s[l % c], tiled), not read from a pattern built in memory per call. */
+static void scale_tiled(const float *x, const float *s, float *y, size_t total, size_t c)
+{
+    __m512 sv[4];
+    if (c < LANES) {
+        sv[0] = _mm512_permutexvar_ps(_mm512_loadu_si512(lane_mod[c]), _mm512_maskz_loadu_ps(tail_mask(c), s));
+        sv[1] = sv[2] = sv[3] = sv[0];
+    } else {
+        for (int v = 0; v < 4; v++) /* c = 32: s[0..15], s[16..31], again */
+            sv[v] = _mm512_loadu_ps(s + (v * LANES) % c);
+    }
+    size_t i = 0;
+    for (; i + 4 * LANES <= total; i += 4 * LANES)
+        step4(x + i, y + i, sv[0], sv[1], sv[2], sv[3], 0);
+    int v = 0;
+    for (; i + LANES <= total; i += LANES)
+        _mm512_storeu_ps(y + i, _mm512_mul_ps(_mm512_loadu_ps(x + i), sv[v++]));
+    if (i < total)
+        masked_mul(x + i, y + i, tail_mask(total - i), sv[v]);
+}
+
 static void copy_floats(float *y, const float *x, size_t n)
 {
     size_t i = 0;
@@ -309,4 +333,4 @@ static void copy_floats(float *y, const float *x, size_t n)
 }
 
 const chanmul_range_kernels chanmul_range_avx512 = {CHANMUL_ISA_AVX512, stream_pattern, stream_planes,
-                                                   build_pattern, copy_floats};
+                                                   build_pattern, copy_floats, scale_tiled, 4 * LANES};

@@ -40,4 +40,4 @@ static void copy_floats(float *y, const float *x, size_t n)
 }
 
 const chanmul_range_kernels chanmul_range_scalar = {CHANMUL_ISA_SCALAR, stream_pattern, stream_planes,
-                                                   chanmul_build_pattern_portable, copy_floats};
+                                                   chanmul_build_pattern_portable, copy_floats, NULL, 0};
