@@ -23,7 +23,7 @@
 extern "C" {
 #endif
 
-#define CHANMUL_VERSION "0.7.0" /* 0.7: chanmul_isa_ran and chanmul_shape_equal; the first-use caches atomic. 0.6: prepared calls (chanmul_plan_*); verify data "normal". 0.5: bcast; chanmul_problem carries bcast's two general shapes (a, b): rebuild code that embeds one. 0.4: scale_grad; chanmul_impl.kernels[] has CHANMUL_OP_SLOTS entries */
+#define CHANMUL_VERSION "0.8.0" /* 0.8: chanmul_run keeps the prepared call of its last problem per thread; a plugin is named after its file by default, and a name that would split benchmark names is refused. 0.7: chanmul_isa_ran and chanmul_shape_equal; the first-use caches atomic. 0.6: prepared calls (chanmul_plan_*); verify data "normal". 0.5: bcast; chanmul_problem carries bcast's two general shapes (a, b): rebuild code that embeds one. 0.4: scale_grad; chanmul_impl.kernels[] has CHANMUL_OP_SLOTS entries */
 
 /* Error codes: 0 is success, every failure is a distinct negative value. */
 typedef enum chanmul_error {

@@ -40,19 +40,6 @@
 #define MAX_INDEX 64
 #define ELEMENTS 4096
 
-static int usable_cpus(void)
-{
-    int n = 0;
-#ifdef CPU_COUNT
-    cpu_set_t set;
-    if (sched_getaffinity(0, sizeof set, &set) == 0)
-        n = CPU_COUNT(&set);
-#endif
-    if (n <= 0)
-        n = (int)sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? n : 1;
-}
-
 static void sleep_ms(long ms)
 {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -302,7 +289,7 @@ int main(int argc, char **argv)
     /* --team-only: no library kernels (they may run OpenMP regions), for a
      * ThreadSanitizer build whose OpenMP runtime TSan cannot follow */
     int team_only = argc > 1 && strcmp(argv[1], "--team-only") == 0;
-    int cpus = usable_cpus();
+    int cpus = chanmul_usable_cpus();
     int top = cpus < 4 ? cpus : 4; /* the largest count tried */
     printf("usable CPUs: %d; team counts tried: 2..%d\n", cpus, top);
     static fill_job job;

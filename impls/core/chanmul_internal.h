@@ -247,6 +247,9 @@ typedef void (*chanmul_team_fn)(void *arg, int index, int count);
  * are done; -1, having run nothing, when the team cannot take the job (busy,
  * count < 2, or more threads than usable CPUs): run it another way. */
 int chanmul_team_run(int count, chanmul_team_fn fn, void *arg);
+/* CPUs this process may run on (its affinity mask, else the online count), at
+ * least 1; read once. The team never takes more threads than this. */
+int chanmul_usable_cpus(void);
 
 /* Runs kernels over [0, total) split across `threads` threads (the thread
  * team when it can take the job, else OpenMP). Streaming stores: never

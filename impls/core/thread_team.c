@@ -100,7 +100,7 @@ static void *worker_main(void *p)
  * and though each computes the same value, a plain variable written by one
  * and read by another is a data race (undefined behaviour; ThreadSanitizer
  * reports it). A relaxed load is a plain load on x86. */
-static int usable_cpus(void)
+int chanmul_usable_cpus(void)
 {
     static _Atomic int cached; /* 0 until read */
     int n = atomic_load_explicit(&cached, memory_order_relaxed);
@@ -142,7 +142,7 @@ static int grow(team *t, int count)
 /* CHANMUL_THREAD_TEAM=0 turns the team off (OpenMP everywhere), read once. */
 static int team_enabled(void)
 {
-    static _Atomic int cached = -1; /* -1 until read; a relaxed atomic, as usable_cpus' */
+    static _Atomic int cached = -1; /* -1 until read; a relaxed atomic, as chanmul_usable_cpus' */
     int on = atomic_load_explicit(&cached, memory_order_relaxed);
     if (on < 0) {
         const char *env = getenv("CHANMUL_THREAD_TEAM");
@@ -155,7 +155,7 @@ static int team_enabled(void)
 int chanmul_team_run(int count, chanmul_team_fn fn, void *arg)
 {
     team *t = &the_team;
-    if (!team_enabled() || count < 2 || count > TEAM_MAX_WORKERS + 1 || count > usable_cpus())
+    if (!team_enabled() || count < 2 || count > TEAM_MAX_WORKERS + 1 || count > chanmul_usable_cpus())
         return -1;
     if (pthread_mutex_trylock(&t->busy) != 0)
         return -1; /* another job is running (or this is a call from inside one) */
