@@ -282,6 +282,11 @@ static const struct { chanmul_layout layout; size_t n, h, w, c; } SHAPES[] = {
     {CHANMUL_NHWC, 1, 3, 5, 2},  {CHANMUL_NHWC, 2, 7, 3, 8},   {CHANMUL_NHWC, 1, 5, 7, 32},
     {CHANMUL_NHWC, 1, 1, 3, 16}, {CHANMUL_NHWC, 1, 1, 1, 1},   {CHANMUL_NCHW, 2, 3, 5, 1},
     {CHANMUL_NHWC, 3, 1, 7, 4},  {CHANMUL_NHWC, 1, 3, 3, 64},
+    /* periods of three vectors (C = 3, 6, 12, 24, 48) and of two (C = 32),
+     * C = 20 whose period is five (not tiled) */
+    {CHANMUL_NHWC, 1, 14, 14, 3}, {CHANMUL_NHWC, 2, 5, 3, 6},  {CHANMUL_NHWC, 1, 3, 7, 12},
+    {CHANMUL_NHWC, 1, 2, 9, 24},  {CHANMUL_NHWC, 1, 3, 1, 48}, {CHANMUL_NHWC, 2, 1, 5, 20},
+    {CHANMUL_NHWC, 1, 1, 1, 3},
 };
 
 static const struct { int ra; size_t a[4]; int rb; size_t b[4]; } BCAST_PAIRS[] = {

@@ -202,13 +202,15 @@ struct chanmul_range_kernels {
      * stores). Not a kernel of any op: bench's copy_loop baseline, the roof of
      * what a kernel that must load and store each element can reach. */
     void (*copy)(float *y, const float *x, size_t n);
-    /* y = x * s for an NHWC channel scale of `total` floats whose c divides
-     * tiled_max_c (or c = 1 in either layout): the scale vectors are built in
-     * registers from s, no pattern in memory. One thread, no streaming stores:
-     * the small prepared call's kernel (plan.c), whose set-up is most of its
-     * time. NULL (tiled_max_c 0) when the ISA has none. */
+    /* y = x * s for an NHWC channel scale of `total` floats (or c = 1 in
+     * either layout) whose period, lcm(c, the vector's floats), is at most
+     * four vectors, with s either within the first two vectors or a whole
+     * number of vectors long (tiled_covers(c)): the scale vectors are made
+     * in registers from s, no pattern built in memory. One thread, no
+     * streaming stores: the small prepared call's kernel (plan.c), whose
+     * set-up is most of its time. NULL when the ISA has none. */
     void (*scale_tiled)(const float *x, const float *s, float *y, size_t total, size_t c);
-    size_t tiled_max_c;
+    int (*tiled_covers)(size_t c);
 };
 
 /* 1 when [a, a + an) and [b, b + bn) share a byte. Only the distance from the

@@ -20,15 +20,15 @@
 
 
 /* The prepared channel scale takes the tiled kernel when its decisions came
- * to one thread without streaming stores and c divides the kernel's tile
- * (or is 1, the same in both layouts). On the 784-byte problem (1x14x14x1)
+ * to one thread without streaming stores and the kernel covers c (NHWC, or
+ * c = 1, the same in both layouts). On the 784-byte problem (1x14x14x1)
  * the pattern's set-up and the generic checks were most of the call. */
 static void prepare_tiled(chanmul_plan *plan)
 {
     const chanmul_problem *p = &plan->d.p;
     const chanmul_range_kernels *k = plan->ranges.k;
     if (p->op == CHANMUL_OP_SCALE && plan->prepared_ranges && !plan->ranges.nontemporal && k->scale_tiled &&
-        (p->layout == CHANMUL_NHWC || p->c == 1) && p->c <= k->tiled_max_c && k->tiled_max_c % p->c == 0)
+        (p->layout == CHANMUL_NHWC || p->c == 1) && k->tiled_covers(p->c))
         plan->tiled = k->scale_tiled;
 }
 

@@ -135,35 +135,71 @@ static void build_pattern(float *v, size_t floats, const float *s, size_t c, siz
     }
 }
 
-/* The small prepared call's kernel (chanmul_range_kernels.scale_tiled): c
- * divides 32, so a step of 32 floats meets the same four scale vectors every
- * time; they are made from s in registers (c < 8: one vector, lane l is
- * s[l % c]), not read from a pattern built in memory per call. */
+/* ---- the small prepared call's kernel (chanmul_range_kernels.scale_tiled) ----
+ * As the AVX-512 one (simd_range_avx512.c): lane l of vector m of the scale
+ * sequence is s[(8m + l) % c], nv = c / gcd(c, 8) vectors per period; with
+ * nv <= 4 they are made in registers: a permute of s's first vector (c < 8),
+ * or s's own vectors (c a multiple of 8). */
+
+static size_t tiled_vectors(size_t c)
+{
+    size_t low = c & (~c + 1); /* gcd(c, 8) */
+    return c / (low < LANES ? low : LANES);
+}
+
+static int tiled_covers(size_t c)
+{
+    return c >= 1 && tiled_vectors(c) <= 4 && (c < LANES || c % LANES == 0);
+}
+
+static inline __attribute__((always_inline)) void tiled_loop(const float *x, float *y, size_t total,
+                                                             const __m256 *sv, const size_t nv)
+{
+    size_t i = 0, step = (nv == 3 ? 3 : 4) * LANES;
+    for (; i + step <= total; i += step)
+        for (size_t v = 0; v < step / LANES; v++)
+            _mm256_storeu_ps(y + i + v * LANES, _mm256_mul_ps(_mm256_loadu_ps(x + i + v * LANES), sv[v % nv]));
+    size_t v = 0;
+    for (; i + LANES <= total; i += LANES, v++)
+        _mm256_storeu_ps(y + i, _mm256_mul_ps(_mm256_loadu_ps(x + i), sv[v % nv]));
+    if (i < total)
+        masked_mul(x + i, NULL, sv[v % nv], 0, y + i, total - i);
+}
+
 static void scale_tiled(const float *x, const float *s, float *y, size_t total, size_t c)
 {
-    static const int32_t lane_mod[LANES][LANES] = {{0},
-                                                   {0, 0, 0, 0, 0, 0, 0, 0},
-                                                   {0, 1, 0, 1, 0, 1, 0, 1},
-                                                   {0},
-                                                   {0, 1, 2, 3, 0, 1, 2, 3}};
+    /* lane_mod[c][l] = l % c */
+    static const int32_t lane_mod[LANES][LANES] = {
+        {0}, {0, 0, 0, 0, 0, 0, 0, 0}, {0, 1, 0, 1, 0, 1, 0, 1}, {0, 1, 2, 0, 1, 2, 0, 1},
+        {0, 1, 2, 3, 0, 1, 2, 3}, {0, 1, 2, 3, 4, 0, 1, 2}, {0, 1, 2, 3, 4, 5, 0, 1}, {0, 1, 2, 3, 4, 5, 6, 0}};
+    size_t nv = tiled_vectors(c);
     __m256 sv[4];
-    if (c < LANES) { /* c = 1, 2, 4 */
-        __m256 first = _mm256_maskload_ps(s, tail_mask(c));
-        sv[0] = _mm256_permutevar8x32_ps(first, _mm256_loadu_si256((const __m256i *)lane_mod[c]));
-        sv[1] = sv[2] = sv[3] = sv[0];
+    if (c % LANES == 0) { /* the sequence is s itself */
+        for (size_t m = 0; m < nv; m++)
+            sv[m] = _mm256_loadu_ps(s + m * LANES);
     } else {
-        for (int v = 0; v < 4; v++) /* c = 16: s[0..7], s[8..15], again */
-            sv[v] = _mm256_loadu_ps(s + (v * LANES) % c);
+        /* c < 8: lane l of vector m is s[l % c + o, less c if that reaches c], o = 8m % c */
+        __m256 first = _mm256_maskload_ps(s, tail_mask(c));
+        __m256i base = _mm256_loadu_si256((const __m256i *)lane_mod[c]);
+        __m256i cv = _mm256_set1_epi32((int)c);
+        size_t o = 0;
+        for (size_t m = 0; m < nv; m++) {
+            __m256i idx = _mm256_add_epi32(base, _mm256_set1_epi32((int)o));
+            /* idx >= c, as c > idx - 1 */
+            __m256i wraps = _mm256_cmpgt_epi32(idx, _mm256_sub_epi32(cv, _mm256_set1_epi32(1)));
+            idx = _mm256_sub_epi32(idx, _mm256_and_si256(wraps, cv));
+            sv[m] = _mm256_permutevar8x32_ps(first, idx);
+            if (nv > 1) /* (then c > 2: a few steps) */
+                for (o += LANES; o >= c;)
+                    o -= c;
+        }
     }
-    size_t i = 0;
-    for (; i + 4 * LANES <= total; i += 4 * LANES)
-        for (int v = 0; v < 4; v++)
-            _mm256_storeu_ps(y + i + v * LANES, _mm256_mul_ps(_mm256_loadu_ps(x + i + v * LANES), sv[v]));
-    int v = 0;
-    for (; i + LANES <= total; i += LANES)
-        _mm256_storeu_ps(y + i, _mm256_mul_ps(_mm256_loadu_ps(x + i), sv[v++]));
-    if (i < total)
-        masked_mul(x + i, NULL, sv[v], 0, y + i, total - i);
+    switch (nv) {
+    case 1: tiled_loop(x, y, total, sv, 1); break;
+    case 2: tiled_loop(x, y, total, sv, 2); break;
+    case 3: tiled_loop(x, y, total, sv, 3); break;
+    default: tiled_loop(x, y, total, sv, 4); break;
+    }
 }
 
 static void copy_floats(float *y, const float *x, size_t n)
@@ -184,4 +220,4 @@ static void copy_floats(float *y, const float *x, size_t n)
 }
 
 const chanmul_range_kernels chanmul_range_avx2 = {CHANMUL_ISA_AVX2, stream_pattern, stream_planes,
-                                                 build_pattern, copy_floats, scale_tiled, 4 * LANES};
+                                                 build_pattern, copy_floats, scale_tiled, tiled_covers};

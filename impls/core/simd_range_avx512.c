@@ -289,28 +289,79 @@ static void build_pattern(float *v, size_t floats, const float *s, size_t c, siz
         v[j] = v[j - base];
 }
 
-/* The small prepared call's kernel (chanmul_range_kernels.scale_tiled): c
- * divides 64, so a step of 64 floats meets the same four scale vectors every
- * time; they are made from s in registers (c < 16: one vector, lane l is
- * s[l % c], tiled), not read from a pattern built in memory per call. */
+/* ---- the small prepared call's kernel (chanmul_range_kernels.scale_tiled) ----
+ * Lane l of vector m of the scale sequence is s[(16m + l) % c]; the sequence
+ * repeats every lcm(c, 16) floats, nv = c / gcd(c, 16) vectors. With nv <= 4
+ * those vectors are made from s in registers, once per call: permutes of s's
+ * first 32 floats (c <= 32), or s's own vectors (c a multiple of 16). No
+ * pattern is built in memory and no index wraps in the loop. */
+
+/* Vectors in the scale sequence's period. */
+static size_t tiled_vectors(size_t c)
+{
+    size_t low = c & (~c + 1); /* gcd(c, 16), 16 being a power of two */
+    return c / (low < LANES ? low : LANES);
+}
+
+static int tiled_covers(size_t c)
+{
+    return c >= 1 && tiled_vectors(c) <= 4 && (c <= 2 * LANES || c % LANES == 0);
+}
+
+/* One pass over x in steps of NV vectors (NV 1, 2 or 4: steps of four
+ * vectors, the period's vectors repeated), then the vectors and the tail
+ * that remain, continuing the sequence. */
+static inline __attribute__((always_inline)) void tiled_loop(const float *x, float *y, size_t total,
+                                                             const __m512 *sv, const size_t nv)
+{
+    size_t i = 0, step = (nv == 3 ? 3 : 4) * LANES;
+    for (; i + step <= total; i += step) {
+        if (nv == 3) {
+            _mm512_storeu_ps(y + i, _mm512_mul_ps(_mm512_loadu_ps(x + i), sv[0]));
+            _mm512_storeu_ps(y + i + LANES, _mm512_mul_ps(_mm512_loadu_ps(x + i + LANES), sv[1]));
+            _mm512_storeu_ps(y + i + 2 * LANES, _mm512_mul_ps(_mm512_loadu_ps(x + i + 2 * LANES), sv[2]));
+        } else {
+            step4(x + i, y + i, sv[0], sv[1 % nv], sv[2 % nv], sv[3 % nv], 0);
+        }
+    }
+    size_t v = 0;
+    for (; i + LANES <= total; i += LANES, v++)
+        _mm512_storeu_ps(y + i, _mm512_mul_ps(_mm512_loadu_ps(x + i), sv[v % nv]));
+    if (i < total)
+        masked_mul(x + i, y + i, tail_mask(total - i), sv[v % nv]);
+}
+
 static void scale_tiled(const float *x, const float *s, float *y, size_t total, size_t c)
 {
+    size_t nv = tiled_vectors(c);
     __m512 sv[4];
-    if (c < LANES) {
-        sv[0] = _mm512_permutexvar_ps(_mm512_loadu_si512(lane_mod[c]), _mm512_maskz_loadu_ps(tail_mask(c), s));
-        sv[1] = sv[2] = sv[3] = sv[0];
+    if (c % LANES == 0) { /* the sequence is s itself */
+        for (size_t m = 0; m < nv; m++)
+            sv[m] = _mm512_loadu_ps(s + m * LANES);
     } else {
-        for (int v = 0; v < 4; v++) /* c = 32: s[0..15], s[16..31], again */
-            sv[v] = _mm512_loadu_ps(s + (v * LANES) % c);
+        /* c < 32: lane l of vector m is s[(16m + l) % c] = s[base[l] + o, less c
+         * if that reaches c], o = 16m % c, base = l % c (c < 16) or l */
+        __m512 lo = _mm512_maskz_loadu_ps(c >= LANES ? (__mmask16)0xffff : tail_mask(c), s);
+        __m512 hi = c > LANES ? _mm512_maskz_loadu_ps(tail_mask(c - LANES), s + LANES) : _mm512_setzero_ps();
+        __m512i base = c < LANES ? _mm512_loadu_si512(lane_mod[c])
+                                 : _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+        __m512i cv = _mm512_set1_epi32((int)c);
+        size_t o = 0;
+        for (size_t m = 0; m < nv; m++) {
+            __m512i idx = _mm512_add_epi32(base, _mm512_set1_epi32((int)o));
+            idx = _mm512_mask_sub_epi32(idx, _mm512_cmpge_epi32_mask(idx, cv), idx, cv);
+            sv[m] = _mm512_permutex2var_ps(lo, idx, hi);
+            if (nv > 1) /* (then c > 2: a few steps) */
+                for (o += LANES; o >= c;)
+                    o -= c;
+        }
     }
-    size_t i = 0;
-    for (; i + 4 * LANES <= total; i += 4 * LANES)
-        step4(x + i, y + i, sv[0], sv[1], sv[2], sv[3], 0);
-    int v = 0;
-    for (; i + LANES <= total; i += LANES)
-        _mm512_storeu_ps(y + i, _mm512_mul_ps(_mm512_loadu_ps(x + i), sv[v++]));
-    if (i < total)
-        masked_mul(x + i, y + i, tail_mask(total - i), sv[v]);
+    switch (nv) {
+    case 1: tiled_loop(x, y, total, sv, 1); break;
+    case 2: tiled_loop(x, y, total, sv, 2); break;
+    case 3: tiled_loop(x, y, total, sv, 3); break;
+    default: tiled_loop(x, y, total, sv, 4); break;
+    }
 }
 
 static void copy_floats(float *y, const float *x, size_t n)
@@ -333,4 +384,4 @@ static void copy_floats(float *y, const float *x, size_t n)
 }
 
 const chanmul_range_kernels chanmul_range_avx512 = {CHANMUL_ISA_AVX512, stream_pattern, stream_planes,
-                                                   build_pattern, copy_floats, scale_tiled, 4 * LANES};
+                                                   build_pattern, copy_floats, scale_tiled, tiled_covers};
