@@ -1,6 +1,8 @@
-/* `chanmul list`: the implementations, the ops they cover, the facts table, the layout. */
+/* `chanmul list`: the implementations, the ops they cover, the facts table, the layout
+ * (its command line is read by list_args.c). */
 #include "cli.h"
 #include "sysinfo.h"
+#include "verb_args.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -28,16 +30,10 @@ static const char *cli_axes_text(unsigned axes, chanmul_layout layout, char *buf
 
 int cmd_list(int argc, char **argv)
 {
-    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        printf("usage: chanmul list\n"
-               "  every implementation, whether it runs on this CPU (and why not), the CPU and the\n"
-               "  cache sizes reported, measured and in use\n");
-        return 0;
-    }
-    if (argc > 1) {
-        fprintf(stderr, "chanmul list: takes no arguments\n");
-        return EXIT_USAGE;
-    }
+    list_args a;
+    int status = list_parse_args(argc, argv, &a);
+    if (status >= 0)
+        return status;
     cli_warn_isa_cap("chanmul list");
     chanmul_isa isa = chanmul_cpu_isa(), best = chanmul_cpu_isa_uncapped();
     printf("cpu isa: %s", chanmul_isa_name(best));

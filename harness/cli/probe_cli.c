@@ -1,9 +1,11 @@
 /* `chanmul probe`: measures the effective cache sizes and writes the probe
  * file the library reads; and the first-run probe bench, sweep and tune make
- * when no probe file for this CPU exists (chanmul.h, "cache sizes, measured"). */
+ * when no probe file for this CPU exists (chanmul.h, "cache sizes, measured").
+ * Its command line is read by probe_args.c. */
 #include "cli.h"
 #include "files.h"
 #include "paths.h"
+#include "verb_args.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -73,18 +75,10 @@ int cli_ensure_cache_probe(const char *verb)
 
 int cmd_probe(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0) {
-            printf("usage: chanmul probe\n"
-                   "  measures one core's bandwidth over working sets from 64 KiB to past the LLC,\n"
-                   "  prints the curve and the effective L2 and LLC sizes read off it, and writes them\n"
-                   "  to the probe file the library reads ($CHANMUL_CACHE_PROBE, else\n"
-                   "  $XDG_CACHE_HOME/chanmul/caches.json, else ~/.cache/chanmul/caches.json)\n");
-            return 0;
-        }
-        fprintf(stderr, "chanmul probe: unknown option '%s' (see chanmul probe --help)\n", argv[i]);
-        return EXIT_USAGE;
-    }
+    probe_args args;
+    int status = probe_parse_args(argc, argv, &args);
+    if (status >= 0)
+        return status;
     chanmul_cache_probe p;
     int rc = measure_and_save("probe", &p);
     if (rc != 0 && p.points == 0)

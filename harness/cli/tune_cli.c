@@ -1,6 +1,7 @@
 /*
  * The verbs `chanmul tune` (measure, write a selection file) and `chanmul
- * explain` (what `auto` runs for one problem, and why).
+ * explain` (what `auto` runs for one problem, and why); their options are read
+ * by tune_args.c.
  */
 #include "chanmul_internal.h"
 #include "cli.h"
@@ -10,6 +11,7 @@
 #include "selection.h"
 #include "shape.h"
 #include "tuner.h"
+#include "verb_args.h"
 
 #include <errno.h>
 #include <math.h>
@@ -27,50 +29,13 @@ static void join_command(int argc, char **argv, char *buf, size_t len)
 
 int cmd_tune(int argc, char **argv)
 {
-    const char *out = NULL, *profile_name = "quick", *v;
-    int op = -1, quiet = 0;
-    for (int i = 1; i < argc; i++) {
-        int rc;
-        if ((rc = cli_option(argc, argv, &i, "--profile", &v)) != 0) {
-            if (rc < 0)
-                return EXIT_USAGE;
-            profile_name = v;
-        } else if ((rc = cli_option(argc, argv, &i, "--out", &v)) != 0) {
-            if (rc < 0)
-                return EXIT_USAGE;
-            if (!*v) {
-                fprintf(stderr, "chanmul tune: --out needs a file name\n");
-                return EXIT_USAGE;
-            }
-            out = v;
-        } else if ((rc = cli_op_option(argc, argv, &i, "chanmul tune", 1, &op)) != 0) {
-            if (rc < 0)
-                return EXIT_USAGE;
-        } else if (strcmp(argv[i], "--quiet") == 0) {
-            quiet = 1;
-        } else if (strcmp(argv[i], "--help") == 0) {
-            char ops[256];
-            printf("usage: chanmul tune [--profile %s] [--out FILE] [--op %s|all] [--quiet]\n"
-                   "  measures every implementation auto may pick over the profile's grid and\n"
-                   "  writes the selection file (default: $CHANMUL_TUNING, else %s)\n",
-                   tune_profile_names(), cli_op_names(ops, sizeof ops), "$XDG_CACHE_HOME/chanmul/selection.json");
-            return 0;
-        } else {
-            fprintf(stderr, "chanmul tune: unknown option '%s' (see chanmul tune --help)\n", argv[i]);
-            return EXIT_USAGE;
-        }
-    }
-    if (op >= 0 && chanmul_op_info_of((chanmul_op)op)->broadcast) {
-        fprintf(stderr, "chanmul tune: op %s is not tuned (its problems are pairs of shapes, not points of "
-                "the grid): auto runs stream for it by its heuristic\n", chanmul_op_name((chanmul_op)op));
-        return EXIT_USAGE;
-    }
-    const tune_profile *profile = tune_profile_find(profile_name);
-    if (!profile) {
-        fprintf(stderr, "chanmul tune: unknown profile '%s' (expected %s)\n", profile_name,
-                tune_profile_names());
-        return EXIT_USAGE;
-    }
+    tune_args a;
+    int status = tune_parse_args(argc, argv, &a);
+    if (status >= 0)
+        return status;
+    const char *out = a.out;
+    const tune_profile *profile = a.profile;
+    int op = a.op, quiet = a.quiet;
     char default_path[1024];
     if (!out)
         out = getenv("CHANMUL_TUNING");
@@ -130,57 +95,12 @@ static const char *source_name(chanmul_choice_source s)
 
 int cmd_explain(int argc, char **argv)
 {
-    chanmul_problem p = {CHANMUL_OP_SCALE, CHANMUL_NHWC, 0, 0, 0, 0};
-    int have_shape = 0, have_layout = 0, threads = 0, op = CHANMUL_OP_SCALE, have_shape2 = 0;
-    chanmul_layout layout = CHANMUL_NHWC;
-    chanmul_shape shape2;
-    const char *v;
-    for (int i = 1; i < argc; i++) {
-        int rc;
-        if ((rc = cli_shape_option(argc, argv, &i, "chanmul explain", &p)) != 0) {
-            if (rc < 0)
-                return EXIT_USAGE;
-            have_shape = 1;
-        } else if ((rc = cli_shape2_option(argc, argv, &i, "chanmul explain", &shape2)) != 0) {
-            if (rc < 0)
-                return EXIT_USAGE;
-            have_shape2 = 1;
-        } else if ((rc = cli_layout_option(argc, argv, &i, "chanmul explain", &layout)) != 0) {
-            if (rc < 0)
-                return EXIT_USAGE;
-            have_layout = 1;
-        } else if ((rc = cli_op_option(argc, argv, &i, "chanmul explain", 0, &op)) != 0) {
-            if (rc < 0)
-                return EXIT_USAGE;
-        } else if ((rc = cli_option(argc, argv, &i, "--threads", &v)) != 0) {
-            if (rc < 0)
-                return EXIT_USAGE; /* (cli_option said the value is missing) */
-            if (int_parse(v, &threads) != 0) {
-                fprintf(stderr, "chanmul explain: --threads takes a non-negative integer, not '%s'\n",
-                        rc < 0 ? "" : v);
-                return EXIT_USAGE;
-            }
-        } else if (strcmp(argv[i], "--help") == 0) {
-            char ops[256];
-            printf("usage: chanmul explain --shape NxHxWxC --layout nhwc|nchw [--threads T] "
-                   "[--op %s] [--shape2 DIMS]\n"
-                   "  what auto runs for that problem, where the choice comes from, the runner-up\n"
-                   "  and the measured margin\n",
-                   cli_op_names(ops, sizeof ops));
-            return 0;
-        } else {
-            fprintf(stderr, "chanmul explain: unknown option '%s' (see chanmul explain --help)\n", argv[i]);
-            return EXIT_USAGE;
-        }
-    }
-    if (!have_shape || !have_layout) {
-        fprintf(stderr, "chanmul explain: --shape and --layout are required\n");
-        return EXIT_USAGE;
-    }
-    p.op = (chanmul_op)op;
-    p.layout = layout;
-    if (cli_shapes_resolve("chanmul explain", &p, op, have_shape, have_shape2, &shape2))
-        return EXIT_USAGE;
+    explain_args a;
+    int status = explain_parse_args(argc, argv, &a);
+    if (status >= 0)
+        return status;
+    chanmul_problem p = a.p;
+    int threads = a.threads;
     chanmul_choice c;
     int err = chanmul_auto_choose(&p, threads, &c);
     if (err) {

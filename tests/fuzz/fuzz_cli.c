@@ -1,23 +1,27 @@
 /*
  * The command line (harness/cli/). The input is a command line, its words
  * separated by NUL or newline; the first word is the verb, as main() passes
- * it (argv[0] of the verb's own argv).
+ * it (argv[0] of the verb's own argv). Another first word: nothing is run
+ * (main refuses an unknown command before any verb reads anything).
  *
- *  - compare, report: their whole command-line readers, compare_parse_args
- *    and report_parse_args, which read and nothing else.
- *  - every other verb (list, verify, bench, sweep, tune, explain, probe)
- *    reads its options in a loop inside the verb itself, which goes on to
- *    run it: that loop cannot be called alone. This target runs the readers
- *    those loops are made of (options.c: cli_option, --op, --shape,
- *    --shape2, --layout, --threads, --impl, then cli_shapes_resolve and
- *    cli_targets, as verify, bench and explain call them), and stops where
- *    the verb would start. --plugin is not read: loading a plugin is dlopen
- *    of a path, glibc's loader, and its refusals are ctest's plugin_* tests.
+ * Every verb's whole command-line reader, which reads and nothing else (no
+ * file read or written, no plugin loaded, no probe, no signal handler):
+ * compare_parse_args and report_parse_args (compare_cli.h, report_cli.h),
+ * and list, verify, bench, sweep, tune, explain and probe's
+ * <verb>_parse_args (verb_args.h). The verb itself would go on from where the
+ * reader returned -1. --plugin's paths are read but no plugin is loaded:
+ * loading one is dlopen of a path, glibc's loader, and its refusals are
+ * ctest's plugin_* tests; the targets are built (cli_targets) when no
+ * --plugin was given, as the verb would.
  *
- * Properties: an option's reader never reads past argv; what the readers
- * accept is what the library accepts (a bcast problem the command line
- * resolves is a valid descriptor; the targets cover the op); compare's and
- * report's results stay within their bounds.
+ * Properties: a reader never reads past argv (ASan); what a verb accepts is
+ * within its documented bounds (threads >= 0, repetitions >= 1, --min-time
+ * in (0, 3600], offsets 0..15, the profile found, output paths non-empty, at
+ * most MAX_PLUGINS plugins, the strings it keeps pointing into argv); what
+ * the readers accept is what the library accepts (a bcast problem a verb
+ * resolves is a valid descriptor, any other op's problem NxHxWxC; the
+ * targets cover the op); list and probe go on exactly when given nothing;
+ * compare's and report's results stay within their bounds.
  */
 #include "fuzz_input.h"
 
@@ -25,6 +29,7 @@
 #include "compare_cli.h"
 #include "report_cli.h"
 #include "shape.h"
+#include "verb_args.h"
 
 #include "chanmul.h"
 
@@ -77,62 +82,38 @@ static void check_report(int argc, char **argv)
     free(a.files);
 }
 
-/* The shared readers in a verb's loop; allow_all: --op all (verify, tune). */
-static void check_shared_options(int argc, char **argv, int allow_all)
+/* s points into one of argv's words (a value is a word, or the part after
+ * "--name=" of one). */
+static int in_words(int argc, char **argv, const char *s)
 {
-    const char *cmd = "chanmul fuzz";
-    chanmul_problem p = {CHANMUL_OP_SCALE, CHANMUL_NHWC, 0, 0, 0, 0};
-    chanmul_shape shape2;
-    int op = CHANMUL_OP_SCALE, have_shape = 0, have_shape2 = 0, threads = 0;
-    const char *impl_name = NULL, *v = NULL;
-    for (int i = 1; i < argc; i++) {
-        int rc;
-        chanmul_layout layout;
-        if ((rc = cli_option(argc, argv, &i, "--impl", &v)) != 0) {
-            if (rc < 0)
-                return;
-            impl_name = v;
-        } else if ((rc = cli_op_option(argc, argv, &i, cmd, allow_all, &op)) != 0) {
-            if (rc < 0)
-                return;
-            FUZZ_CHECK(op >= (allow_all ? -1 : 0) && op < CHANMUL_OP_COUNT);
-        } else if ((rc = cli_shape_option(argc, argv, &i, cmd, &p)) != 0) {
-            if (rc < 0)
-                return;
-            have_shape = 1;
-        } else if ((rc = cli_shape2_option(argc, argv, &i, cmd, &shape2)) != 0) {
-            if (rc < 0)
-                return;
-            have_shape2 = 1;
-        } else if ((rc = cli_layout_option(argc, argv, &i, cmd, &layout)) != 0) {
-            if (rc < 0)
-                return;
-            p.layout = layout;
-        } else if ((rc = cli_option(argc, argv, &i, "--threads", &v)) != 0) {
-            if (rc < 0 || int_parse(v, &threads) != 0)
-                return;
-        } else {
-            return; /* the verb's own options, or an unknown one: a usage error there */
-        }
-        FUZZ_CHECK(i < argc); /* a reader that took a value stayed inside argv */
-    }
-    if (have_shape) {
-        /* verify's check before it allocates anything */
-        int err = 0;
-        chanmul_problem_elements(&p, &err);
-    }
-    if (cli_shapes_resolve(cmd, &p, op, have_shape, have_shape2, &shape2) != 0)
-        return;
-    if (have_shape && op == CHANMUL_OP_BCAST) {
+    for (int i = 0; i < argc; i++)
+        if (s >= argv[i] && s <= argv[i] + strlen(argv[i]))
+            return 1;
+    return 0;
+}
+
+/* A problem a verb accepted for op (-1: every op, verify's --op all): bcast's
+ * a valid descriptor, every other op's NxHxWxC in one of the two layouts. */
+static void check_problem(const chanmul_problem *p, int op)
+{
+    if (op == CHANMUL_OP_BCAST) {
         chanmul_desc d;
-        FUZZ_CHECK(chanmul_desc_init(&d, &p) == 0);
-    } else if (have_shape && op >= 0) {
-        FUZZ_CHECK(p.a.rank == 4);
+        FUZZ_CHECK(p->op == CHANMUL_OP_BCAST && chanmul_desc_init(&d, p) == 0);
+    } else {
+        FUZZ_CHECK(p->a.rank == 4);
+        FUZZ_CHECK(p->layout == CHANMUL_NHWC || p->layout == CHANMUL_NCHW);
     }
+}
+
+/* The targets a verb builds from what it accepted (without plugins: loading
+ * one is dlopen of a path, glibc's loader, and its refusals are ctest's
+ * plugin_* tests): each has a kernel for the op. */
+static void check_targets(const char *impl_name, int op)
+{
     verify_target *targets;
     size_t count;
     if (cli_targets(impl_name, NULL, 0, op, &targets, &count) != 0)
-        return;
+        return; /* an unknown name, or one without a kernel for op: a usage error there */
     FUZZ_CHECK(count >= 1);
     for (size_t t = 0; t < count; t++) {
         int covered = 0;
@@ -143,17 +124,138 @@ static void check_shared_options(int argc, char **argv, int allow_all)
     cli_targets_free(targets);
 }
 
+static void check_plugins(int argc, char **argv, const char *const *plugins, int plugin_count)
+{
+    FUZZ_CHECK(plugin_count >= 0 && plugin_count <= MAX_PLUGINS);
+    for (int k = 0; k < plugin_count; k++)
+        FUZZ_CHECK(plugins[k] && in_words(argc, argv, plugins[k]));
+}
+
+/* list and probe take no options: they go on exactly when there is none. */
+static void check_list(int argc, char **argv)
+{
+    list_args a;
+    int rc = list_parse_args(argc, argv, &a);
+    FUZZ_CHECK((rc == -1) == (argc == 1));
+    FUZZ_CHECK(rc == -1 || rc == 0 || rc == EXIT_USAGE);
+}
+
+static void check_probe(int argc, char **argv)
+{
+    probe_args a;
+    int rc = probe_parse_args(argc, argv, &a);
+    FUZZ_CHECK((rc == -1) == (argc == 1));
+    FUZZ_CHECK(rc == -1 || rc == 0 || rc == EXIT_USAGE);
+}
+
+static void check_verify(int argc, char **argv)
+{
+    verify_args a;
+    if (verify_parse_args(argc, argv, &a) >= 0)
+        return;
+    const verify_options *o = &a.o;
+    FUZZ_CHECK(o->op >= -1 && o->op < CHANMUL_OP_COUNT);
+    FUZZ_CHECK(o->layout >= -1 && o->layout <= 1);
+    FUZZ_CHECK(o->threads >= -1 && o->random_shapes >= 0 && o->max_reports >= 0);
+    FUZZ_CHECK(o->data >= -1 && o->data < VERIFY_DATA_COUNT);
+    FUZZ_CHECK(o->in_place >= -1 && o->in_place <= 1 && (o->include_large == 0 || o->include_large == 1));
+    for (int k = 0; k < 3; k++)
+        FUZZ_CHECK(o->have_offsets ? o->offsets[k] >= 0 && o->offsets[k] <= 15 : o->offsets[k] == 0);
+    FUZZ_CHECK(!o->targets && o->target_count == 0); /* the verb builds them */
+    FUZZ_CHECK(!a.impl_name || in_words(argc, argv, a.impl_name));
+    check_plugins(argc, argv, a.plugins, a.plugin_count);
+    if (o->have_shape) {
+        int err = 0;
+        chanmul_problem_elements(&o->shape, &err);
+        FUZZ_CHECK(err == 0); /* refused as too large otherwise */
+        check_problem(&o->shape, o->op);
+    }
+    if (a.plugin_count == 0)
+        check_targets(a.impl_name, o->op);
+}
+
+/* What bench and sweep share (common_option). */
+static void check_bench_common(int argc, char **argv, const bench_args *a)
+{
+    FUZZ_CHECK(!a->have_threads || a->threads >= 0);
+    FUZZ_CHECK(a->min_time == 0 || (a->min_time > 0 && a->min_time <= BENCH_MAX_MIN_TIME));
+    FUZZ_CHECK(!a->json || (*a->json && in_words(argc, argv, a->json)));
+    FUZZ_CHECK(!a->impl_name || in_words(argc, argv, a->impl_name));
+    check_plugins(argc, argv, a->plugins, a->plugin_count);
+    FUZZ_CHECK(a->gb_argc >= 1 && a->gb_argc <= argc && a->gb_argv[a->gb_argc] == NULL);
+    FUZZ_CHECK(strcmp(a->gb_argv[0], "chanmul") == 0);
+    for (int k = 1; k < a->gb_argc; k++)
+        FUZZ_CHECK(in_argv(argc, argv, a->gb_argv[k]) && strncmp(a->gb_argv[k], "--benchmark_", 12) == 0);
+}
+
+static void check_bench(int argc, char **argv)
+{
+    bench_args a;
+    if (bench_parse_args(argc, argv, &a) < 0) {
+        check_bench_common(argc, argv, &a);
+        FUZZ_CHECK(a.repetitions >= 1);
+        FUZZ_CHECK(a.problem.op >= 0 && a.problem.op < CHANMUL_OP_COUNT);
+        check_problem(&a.problem, (int)a.problem.op);
+        if (a.plugin_count == 0)
+            check_targets(a.impl_name ? a.impl_name : "all", (int)a.problem.op);
+    }
+    free(a.gb_argv); /* the caller's, whatever the parse returned */
+}
+
+static void check_sweep(int argc, char **argv)
+{
+    bench_args a;
+    if (sweep_parse_args(argc, argv, &a) < 0) {
+        check_bench_common(argc, argv, &a);
+        FUZZ_CHECK(a.repetitions == 0 || a.repetitions >= 1); /* 0: the profile's */
+        FUZZ_CHECK(a.profile && sweep_profile_find(a.profile->name) == a.profile);
+        FUZZ_CHECK(*a.out_dir && (strcmp(a.out_dir, "results") == 0 || in_words(argc, argv, a.out_dir)));
+        FUZZ_CHECK(a.only_op >= -1 && a.only_op < CHANMUL_OP_COUNT);
+        FUZZ_CHECK(a.include_large == 0 || a.include_large == 1);
+        if (a.plugin_count == 0)
+            check_targets(a.impl_name ? a.impl_name : "all", a.only_op);
+    }
+    free(a.gb_argv);
+}
+
+static void check_tune(int argc, char **argv)
+{
+    tune_args a;
+    if (tune_parse_args(argc, argv, &a) >= 0)
+        return;
+    FUZZ_CHECK(a.profile && tune_profile_find(a.profile->name) == a.profile);
+    FUZZ_CHECK(a.op >= -1 && a.op < CHANMUL_OP_COUNT);
+    FUZZ_CHECK(a.op < 0 || !chanmul_op_info_of((chanmul_op)a.op)->broadcast); /* refused: not tuned */
+    FUZZ_CHECK(!a.out || (*a.out && in_words(argc, argv, a.out)));
+    FUZZ_CHECK(a.quiet == 0 || a.quiet == 1);
+}
+
+static void check_explain(int argc, char **argv)
+{
+    explain_args a;
+    if (explain_parse_args(argc, argv, &a) >= 0)
+        return;
+    FUZZ_CHECK(a.threads >= 0);
+    FUZZ_CHECK(a.p.op >= 0 && a.p.op < CHANMUL_OP_COUNT);
+    FUZZ_CHECK(a.p.layout == CHANMUL_NHWC || a.p.layout == CHANMUL_NCHW);
+    check_problem(&a.p, (int)a.p.op);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fuzz_argv a;
     fuzz_argv_split(data, size, &a);
-    const char *verb = a.argv[0];
-    if (strcmp(verb, "compare") == 0)
-        check_compare(a.argc, a.argv);
-    else if (strcmp(verb, "report") == 0)
-        check_report(a.argc, a.argv);
-    else
-        check_shared_options(a.argc, a.argv, strcmp(verb, "verify") == 0 || strcmp(verb, "tune") == 0);
+    static const struct {
+        const char *verb;
+        void (*check)(int argc, char **argv);
+    } verbs[] = {
+        {"compare", check_compare}, {"report", check_report}, {"list", check_list},
+        {"verify", check_verify},   {"bench", check_bench},   {"sweep", check_sweep},
+        {"tune", check_tune},       {"explain", check_explain}, {"probe", check_probe},
+    };
+    for (size_t k = 0; k < sizeof verbs / sizeof verbs[0]; k++)
+        if (strcmp(a.argv[0], verbs[k].verb) == 0)
+            verbs[k].check(a.argc, a.argv);
     fuzz_argv_free(&a);
     return 0;
 }
