@@ -563,7 +563,7 @@ int bench_engine_isolate_plugins(bench_engine *e, const chanmul_problem *p, int 
                         target->impl->name, strerror(errno));
                 return dropped;
             }
-            if (!res.timed_out && !res.signal && !res.exit_status)
+            if (!isolated_ended(&res))
                 continue;
             char shape[96], what[256], reason[2600];
             isolated_report(stderr, target, &res);

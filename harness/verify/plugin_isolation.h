@@ -25,6 +25,12 @@ typedef struct isolated_result {
     char last_case[2048]; /* the repro line of the case it was running when it ended ("" if none) */
 } isolated_result;
 
+/* 1 when the child ended without its results: crashed, hung (killed) or exited. */
+static inline int isolated_ended(const isolated_result *res)
+{
+    return res->timed_out || res->signal || res->exit_status;
+}
+
 /* 1 when plugins run in a child (the default; CHANMUL_PLUGIN_ISOLATION=0
  * runs them in chanmul's process, for a debugger). */
 int plugin_isolation_enabled(void);

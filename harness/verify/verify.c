@@ -16,6 +16,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+int verify_shape_problem(const verify_options *o, chanmul_op op, chanmul_problem *p)
+{
+    *p = o->shape;
+    p->op = op;
+    if (op == CHANMUL_OP_BCAST && o->shape.op != CHANMUL_OP_BCAST) {
+        /* --op all at one NxHxWxC: bcast multiplies it by its last axis */
+        chanmul_shape b;
+        bcast_default_b(&o->shape.a, &b);
+        if (chanmul_bcast_problem(p, &o->shape.a, &b, NULL, 0) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 int verify_call(const chanmul_impl *impl, const chanmul_desc *d, const chanmul_tensors *t, int threads)
 {
     /* the short form for the ops of x, one factor and y (chanmul_run keeps a
@@ -1136,16 +1150,9 @@ int verify_run(const verify_options *o, verify_counts *per_target, verify_counts
             continue;
         if (o->have_shape) {
             static const int zero_offsets[3] = {0, 0, 0};
-            chanmul_problem p = o->shape;
-            p.op = (chanmul_op)op;
-            if (op == CHANMUL_OP_BCAST && o->shape.op != CHANMUL_OP_BCAST) {
-                /* --op all at one NxHxWxC: bcast multiplies it by its last axis */
-                chanmul_shape b;
-                bcast_default_b(&o->shape.a, &b);
-                if (chanmul_bcast_problem(&p, &o->shape.a, &b, NULL, 0) != 0)
-                    continue;
-            }
-            run_shape(&r, &p, 0, o->have_offsets ? NULL : zero_offsets);
+            chanmul_problem p;
+            if (verify_shape_problem(o, (chanmul_op)op, &p) == 0)
+                run_shape(&r, &p, 0, o->have_offsets ? NULL : zero_offsets);
         } else {
             run_op_matrix(&r, (chanmul_op)op);
         }

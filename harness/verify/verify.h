@@ -124,4 +124,9 @@ float verify_normal_value(unsigned long long seed, int operand, size_t i);
  * through it, so that what is timed is what was verified. */
 int verify_call(const chanmul_impl *impl, const chanmul_desc *d, const chanmul_tensors *t, int threads);
 
+/* The problem verify_run runs for op at o->shape (o->have_shape): o->shape
+ * with that op, or for bcast under --op all at an NxHxWxC shape, the pair of
+ * it and its last axis. 0, or -1 when op is not run there. */
+int verify_shape_problem(const verify_options *o, chanmul_op op, chanmul_problem *p);
+
 #endif
