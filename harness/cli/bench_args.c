@@ -133,7 +133,7 @@ int bench_parse_args(int argc, char **argv, bench_args *a)
         } else if ((rc = cli_layout_option(argc, argv, &i, "chanmul bench", &p->layout)) != 0) {
             if (rc < 0)
                 return EXIT_USAGE;
-        } else if (strcmp(argv[i], "--help") == 0) {
+        } else if (cli_is_help(argv[i])) {
             bench_usage(stdout);
             return 0;
         } else {
@@ -202,7 +202,7 @@ int sweep_parse_args(int argc, char **argv, bench_args *a)
             a->out_dir = v;
         } else if (strcmp(argv[i], "--no-large") == 0) {
             a->include_large = 0;
-        } else if (strcmp(argv[i], "--help") == 0) {
+        } else if (cli_is_help(argv[i])) {
             sweep_usage(stdout);
             return 0;
         } else {

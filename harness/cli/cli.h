@@ -14,6 +14,9 @@
 /* --plugin may be given this many times per command. */
 #define MAX_PLUGINS 16
 
+/* 1 when arg asks for a verb's usage: --help or -h. */
+int cli_is_help(const char *arg);
+
 /* Option reading: matches "--name value" and "--name=value" at argv[*i]; on a
  * match stores the value, advances *i past it and returns 1; returns -1 (after
  * printing why) when the value is missing; 0 when argv[*i] is another option. */

@@ -171,7 +171,7 @@ int compare_parse_args(int argc, char **argv, compare_args *a)
             a->flags |= CMP_MD_ALL;
         } else if (strcmp(argv[i], "--raw") == 0) {
             a->flags |= CMP_MD_RAW;
-        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+        } else if (cli_is_help(argv[i])) {
             usage(stdout);
             return 0;
         } else if (strcmp(argv[i], "--paired") == 0) {

@@ -8,7 +8,7 @@
 int list_parse_args(int argc, char **argv, list_args *a)
 {
     memset(a, 0, sizeof *a);
-    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+    if (argc == 2 && (cli_is_help(argv[1]))) {
         printf("usage: chanmul list\n"
                "  every implementation, whether it runs on this CPU (and why not), the CPU and the\n"
                "  cache sizes reported, measured and in use\n");

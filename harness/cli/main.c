@@ -44,7 +44,7 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+    if (cli_is_help(argv[1])) {
         usage(stdout);
         return 0;
     }

@@ -9,7 +9,7 @@ int probe_parse_args(int argc, char **argv, probe_args *a)
 {
     memset(a, 0, sizeof *a);
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0) {
+        if (cli_is_help(argv[i])) {
             printf("usage: chanmul probe\n"
                    "  measures one core's bandwidth over working sets from 64 KiB to past the LLC,\n"
                    "  prints the curve and the effective L2 and LLC sizes read off it, and writes them\n"

@@ -91,7 +91,7 @@ int report_parse_args(int argc, char **argv, report_args *a)
                 return EXIT_USAGE;
             }
             a->plots = v;
-        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+        } else if (cli_is_help(argv[i])) {
             usage(stdout);
             return 0;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {

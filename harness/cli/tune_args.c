@@ -31,7 +31,7 @@ int tune_parse_args(int argc, char **argv, tune_args *a)
                 return EXIT_USAGE;
         } else if (strcmp(argv[i], "--quiet") == 0) {
             a->quiet = 1;
-        } else if (strcmp(argv[i], "--help") == 0) {
+        } else if (cli_is_help(argv[i])) {
             char ops[256];
             printf("usage: chanmul tune [--profile %s] [--out FILE] [--op %s|all] [--quiet]\n"
                    "  measures every implementation auto may pick over the profile's grid and\n"
@@ -91,7 +91,7 @@ int explain_parse_args(int argc, char **argv, explain_args *a)
                         rc < 0 ? "" : v);
                 return EXIT_USAGE;
             }
-        } else if (strcmp(argv[i], "--help") == 0) {
+        } else if (cli_is_help(argv[i])) {
             char ops[256];
             printf("usage: chanmul explain --shape NxHxWxC --layout nhwc|nchw [--threads T] "
                    "[--op %s] [--shape2 DIMS]\n"

@@ -134,7 +134,7 @@ int verify_parse_args(int argc, char **argv, verify_args *a)
             a->o.in_place = 0;
         } else if (strcmp(argv[i], "--no-large") == 0) {
             a->o.include_large = 0;
-        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+        } else if (cli_is_help(argv[i])) {
             verify_usage(stdout);
             return 0;
         } else {
