@@ -158,6 +158,14 @@ def main(argv):
                 problems.append("%s: timed or not marked as a verification failure" % r.get("name"))
             if r.get("bytes_per_second"):
                 problems.append("%s: a failing kernel has a throughput" % r.get("name"))
+    # every timed kernel row carries its prepared call's time (bench times it
+    # right after each repetition; a missing one is a lost figure, as when
+    # the items' state was left uninitialised past the first 64)
+    for r in rows:
+        parts = r.get("name", "").split("/")
+        if r.get("run_type") == "iteration" and not r.get("error_occurred") and len(parts) > 2 \
+                and parts[2] != "baseline" and not r.get("prepared_bytes_per_second", 0) > 0:
+            problems.append("%s: no prepared_bytes_per_second" % r["name"])
     for p in problems:
         print("FAIL: " + p)
     print("%s: %d benchmark rows, %d problem(s)" % (path, len(rows), len(problems)))

@@ -513,6 +513,7 @@ static int add_item(bench_engine *e, bench_what what, size_t group, const verify
         return -1;
     e->items = items;
     bench_item *it = &items[e->item_count];
+    memset(it, 0, sizeof *it); /* (grow's realloc leaves the new item's bytes as they were) */
     it->engine = e;
     it->what = what;
     it->group = group;
