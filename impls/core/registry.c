@@ -297,11 +297,11 @@ static _Thread_local short_form_cache cache;
  * thread count, the sizes, the pointers, the overlaps. *entry receives the
  * validated descriptor and its byte sizes (the cache, or `local`). */
 static int short_form(const chanmul_problem *p, const float *x, const float *s, const float *y,
-                      int threads, short_form_cache *tls, short_form_cache *local, short_form_cache **entry)
+                      int threads, short_form_cache *local, short_form_cache **entry)
 {
     if (!p)
         return CHANMUL_EPROBLEM;
-    short_form_cache *e = tls->busy ? local : tls;
+    short_form_cache *e = cache.busy ? local : &cache;
     if (!e->valid || !chanmul_problem_equal(&e->p, p)) {
         e->valid = e->plan_valid = 0;
         if (p->layout != CHANMUL_NHWC && p->layout != CHANMUL_NCHW)
@@ -341,7 +341,7 @@ int chanmul_check(const chanmul_problem *p, const float *x, const float *s, cons
 {
     short_form_cache local, *e; /* (used only from inside a kernel: not cleared up front) */
     local.valid = 0;
-    return short_form(p, x, s, y, threads, &cache, &local, &e);
+    return short_form(p, x, s, y, threads, &local, &e);
 }
 
 /*
@@ -366,16 +366,15 @@ static int plan_cached(const short_form_cache *e, const chanmul_impl *impl, int 
 int chanmul_run(const chanmul_impl *impl, const chanmul_problem *p, const float *x,
                 const float *s, float *y, int threads)
 {
-    short_form_cache *tls = &cache; /* (once: in a shared library each access is a call) */
     short_form_cache local, *e; /* (used only from inside a kernel: not cleared up front) */
     local.valid = local.plan_valid = 0;
-    int err = short_form(p, x, s, y, threads, tls, &local, &e);
+    int err = short_form(p, x, s, y, threads, &local, &e);
     if (err)
         return err;
     chanmul_tensors t = {{x, s, NULL}, {y, NULL, NULL}};
-    int was_busy = tls->busy;
-    tls->busy = 1;
-    if (e == tls && impl && !plan_cached(e, impl, threads)) {
+    int was_busy = cache.busy;
+    cache.busy = 1;
+    if (e == &cache && impl && !plan_cached(e, impl, threads)) {
         /* (a plan that cannot be made, for an implementation that does not
          * run here: dispatch gives the call's error, in its order) */
         e->plan_valid = chanmul_plan_prepare(impl, &e->p, threads, 1, &e->plan) == 0;
@@ -383,10 +382,10 @@ int chanmul_run(const chanmul_impl *impl, const chanmul_problem *p, const float 
         e->plan_threads = threads;
         e->plan_kernel = impl->kernels[e->p.op];
     }
-    if (e == tls && impl && e->plan_valid)
+    if (e == &cache && impl && e->plan_valid)
         err = chanmul_plan_exec_checked(&e->plan, &t);
     else
         err = dispatch(impl, &e->d, &t, threads);
-    tls->busy = was_busy;
+    cache.busy = was_busy;
     return err;
 }
